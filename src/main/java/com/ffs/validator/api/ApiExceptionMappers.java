@@ -1,0 +1,65 @@
+package com.ffs.validator.api;
+
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.ffs.validator.validation.RequestException;
+import com.ffs.validator.validation.UnavailableException;
+
+/** Maps the use case's errors to problem documents: 400 for requests we cannot run, 503 with Retry-After when busy. */
+public class ApiExceptionMappers {
+
+    @ServerExceptionMapper
+    public Response badRequest(RequestException e) {
+        return problem(Problem.of(400, "Invalid request", e.code().name(), e.getMessage()), null);
+    }
+
+    @ServerExceptionMapper
+    public Response unavailable(UnavailableException e) {
+        String title = switch (e.reason()) {
+            case OVERLOADED -> "Overloaded";
+            case MODELS_NOT_READY -> "Models not ready";
+            case MODELS_FAILED -> "Models failed to load";
+        };
+        return problem(Problem.of(503, title, e.reason().name(), e.getMessage()),
+                Long.toString(Math.max(1, e.retryAfter().toSeconds())));
+    }
+
+    @ServerExceptionMapper
+    public Response mismatchedInput(MismatchedInputException e) {
+        return invalidJson(e);
+    }
+
+    @ServerExceptionMapper
+    public Response invalidJson(JsonProcessingException e) {
+        String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column "
+                + e.getLocation().getColumnNr();
+        return problem(Problem.of(400, "Invalid JSON", RequestException.Code.INVALID_JSON.name(),
+                "the body is not a valid request" + where + ": " + e.getOriginalMessage()), null);
+    }
+
+    /** JAX-RS's own errors (unparseable JSON, unknown route, wrong method) as problem documents too. */
+    @ServerExceptionMapper
+    public Response webApplication(WebApplicationException e) {
+        if (e.getCause() instanceof JsonProcessingException json) {
+            return invalidJson(json);
+        }
+        Response.StatusType status = e.getResponse().getStatusInfo();
+        return problem(Problem.of(status.getStatusCode(), status.getReasonPhrase(),
+                Response.Status.fromStatusCode(status.getStatusCode()) == null ? "HTTP_ERROR"
+                        : Response.Status.fromStatusCode(status.getStatusCode()).name(),
+                e.getMessage()), null);
+    }
+
+    private static Response problem(Problem problem, String retryAfter) {
+        Response.ResponseBuilder b = Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem);
+        if (retryAfter != null) {
+            b.header("Retry-After", retryAfter);
+        }
+        return b.build();
+    }
+}

@@ -1,0 +1,309 @@
+package com.ffs.validator.inference;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Collects single images from any number of threads into batches for one model, like Triton's dynamic batcher: a
+ * batch runs when it holds {@code maxBatchSize} images or when its oldest image has waited {@code maxQueueDelay}.
+ *
+ * <p>Callers write their preprocessed image straight into a slot of the batch's direct buffer, which becomes the
+ * ONNX Runtime input without a copy. Buffers come from a fixed pool, so the queue is bounded: when every buffer is
+ * taken, {@link #submit} refuses (or, for callers that must not fail, waits). Each image's future gets exactly its
+ * own row of the output.
+ */
+final class DynamicBatcher implements AutoCloseable {
+
+    /** Fills one image's slot; the slot's position starts at 0 and its capacity is the image's float count. */
+    @FunctionalInterface
+    interface SlotWriter {
+        void write(FloatBuffer slot) throws Exception;
+    }
+
+    /** Runs a batch: the buffer holds {@code count} images from position 0; returns one output row per image. */
+    @FunctionalInterface
+    interface BatchRunner {
+        float[][] run(FloatBuffer batch, int count) throws Exception;
+    }
+
+    /** Observes batches as they run, for metrics. */
+    @FunctionalInterface
+    interface BatchListener {
+        void batchRan(int size, long queueNanos, long runNanos, boolean failed);
+    }
+
+    private final String name;
+    private final int itemSize;
+    private final int maxBatchSize;
+    private final long maxDelayNanos;
+    private final int poolSize;
+    private final BatchRunner runner;
+    private final BatchListener listener;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition work = lock.newCondition();
+    private final Condition bufferFreed = lock.newCondition();
+    private final Deque<FloatBuffer> freeBuffers = new ArrayDeque<>();
+    private final Deque<Batch> ready = new ArrayDeque<>();
+    private final List<Thread> dispatchers = new ArrayList<>();
+    private int allocatedBuffers;
+    private Batch open;
+    private boolean closing;
+    private int running;
+
+    DynamicBatcher(String name, int itemSize, int maxBatchSize, Duration maxQueueDelay, int maxQueuedImages,
+            int instances, BatchRunner runner, BatchListener listener) {
+        if (itemSize <= 0 || maxBatchSize <= 0 || maxQueuedImages <= 0 || instances <= 0) {
+            throw new IllegalArgumentException("item size, batch size, queue size and instances must be positive");
+        }
+        this.name = name;
+        this.itemSize = itemSize;
+        this.maxBatchSize = maxBatchSize;
+        this.maxDelayNanos = maxQueueDelay.toNanos();
+        this.poolSize = Math.ceilDiv(maxQueuedImages, maxBatchSize) + instances;
+        this.runner = runner;
+        this.listener = listener;
+        for (int i = 0; i < instances; i++) {
+            Thread t = Thread.ofPlatform().name("batcher-" + name + "-" + i).daemon(true).start(this::dispatchLoop);
+            dispatchers.add(t);
+        }
+    }
+
+    /**
+     * Queues one image. The writer runs on the calling thread, outside any lock.
+     *
+     * @param waitWhenFull block until a buffer frees instead of refusing
+     * @return the image's output row; fails with {@link QueueFullException} when full, or with the writer's error
+     */
+    CompletableFuture<float[]> submit(SlotWriter writer, boolean waitWhenFull) {
+        Batch batch;
+        int index;
+        CompletableFuture<float[]> future = new CompletableFuture<>();
+        lock.lock();
+        try {
+            while (true) {
+                if (closing) {
+                    return CompletableFuture.failedFuture(new IllegalStateException(name + " batcher is shut down"));
+                }
+                if (open != null) {
+                    break;
+                }
+                FloatBuffer buffer = takeBuffer();
+                if (buffer != null) {
+                    open = new Batch(buffer, maxBatchSize, System.nanoTime());
+                    work.signalAll();
+                    break;
+                }
+                if (!waitWhenFull) {
+                    return CompletableFuture.failedFuture(new QueueFullException(name));
+                }
+                bufferFreed.awaitUninterruptibly();
+            }
+            batch = open;
+            index = batch.reserved++;
+            batch.futures[index] = future;
+            if (batch.reserved == maxBatchSize) {
+                closeOpenBatch();
+            }
+        } finally {
+            lock.unlock();
+        }
+
+        FloatBuffer slot = batch.buffer.duplicate().position(index * itemSize).limit((index + 1) * itemSize).slice();
+        Throwable failure = null;
+        try {
+            writer.write(slot);
+            if (slot.position() != itemSize) {
+                throw new IllegalStateException(name + ": wrote " + slot.position() + " floats, expected " + itemSize);
+            }
+        } catch (Throwable e) {
+            failure = e;
+            for (int i = 0; i < itemSize; i++) {
+                slot.put(i, 0f);
+            }
+        }
+        lock.lock();
+        try {
+            batch.failed[index] = failure != null;
+            batch.written++;
+            work.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        if (failure != null) {
+            future.completeExceptionally(failure);
+        }
+        return future;
+    }
+
+    /** Images reserved in batches that have not started running. */
+    int queued() {
+        lock.lock();
+        try {
+            int n = open == null ? 0 : open.reserved;
+            for (Batch b : ready) {
+                n += b.reserved;
+            }
+            return n;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Refuses new work, runs what is queued, then stops the dispatch threads (waiting up to {@code timeout}). */
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(30));
+    }
+
+    void close(Duration timeout) {
+        lock.lock();
+        try {
+            closing = true;
+            if (open != null) {
+                closeOpenBatch();
+            }
+            work.signalAll();
+            bufferFreed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (Thread t : dispatchers) {
+            try {
+                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private FloatBuffer takeBuffer() {
+        FloatBuffer buffer = freeBuffers.poll();
+        if (buffer == null && allocatedBuffers < poolSize) {
+            allocatedBuffers++;
+            buffer = ByteBuffer.allocateDirect(maxBatchSize * itemSize * Float.BYTES).order(ByteOrder.nativeOrder())
+                    .asFloatBuffer();
+        }
+        return buffer;
+    }
+
+    private void closeOpenBatch() {
+        ready.add(open);
+        open = null;
+        work.signalAll();
+    }
+
+    private void dispatchLoop() {
+        while (true) {
+            Batch batch;
+            lock.lock();
+            try {
+                batch = nextRunnable();
+                if (batch == null) {
+                    return;
+                }
+                running++;
+            } finally {
+                lock.unlock();
+            }
+            try {
+                run(batch);
+            } finally {
+                lock.lock();
+                try {
+                    running--;
+                    batch.buffer.clear();
+                    freeBuffers.add(batch.buffer);
+                    bufferFreed.signalAll();
+                    work.signalAll();
+                } finally {
+                    lock.unlock();
+                }
+            }
+        }
+    }
+
+    /** Waits for a closed, fully written batch; closes the open batch when its delay is up. Null when shut down. */
+    private Batch nextRunnable() {
+        while (true) {
+            Batch head = ready.peek();
+            if (head != null && head.written == head.reserved) {
+                return ready.poll();
+            }
+            if (open != null && open.reserved > 0 && System.nanoTime() - open.openedNanos >= maxDelayNanos) {
+                closeOpenBatch();
+                continue;
+            }
+            if (closing && head == null && open == null) {
+                return null;
+            }
+            try {
+                if (open != null && open.reserved > 0) {
+                    long wait = open.openedNanos + maxDelayNanos - System.nanoTime();
+                    work.awaitNanos(Math.max(wait, 1));
+                } else {
+                    work.await();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+    }
+
+    private void run(Batch batch) {
+        int count = batch.reserved;
+        long start = System.nanoTime();
+        long queueNanos = start - batch.openedNanos;
+        boolean failed = false;
+        try {
+            batch.buffer.position(0).limit(count * itemSize);
+            float[][] rows = runner.run(batch.buffer, count);
+            if (rows.length != count) {
+                throw new IllegalStateException(name + ": runner returned " + rows.length + " rows for " + count);
+            }
+            for (int i = 0; i < count; i++) {
+                if (!batch.failed[i]) {
+                    batch.futures[i].complete(rows[i]);
+                }
+            }
+        } catch (Throwable e) {
+            failed = true;
+            for (int i = 0; i < count; i++) {
+                batch.futures[i].completeExceptionally(e);
+            }
+        } finally {
+            listener.batchRan(count, queueNanos, System.nanoTime() - start, failed);
+        }
+    }
+
+    /** One batch being filled or waiting to run. */
+    private static final class Batch {
+        final FloatBuffer buffer;
+        final long openedNanos;
+        final CompletableFuture<float[]>[] futures;
+        final boolean[] failed;
+        int reserved;
+        int written;
+
+        @SuppressWarnings("unchecked")
+        Batch(FloatBuffer buffer, int capacity, long openedNanos) {
+            this.buffer = buffer;
+            this.openedNanos = openedNanos;
+            this.futures = new CompletableFuture[capacity];
+            this.failed = new boolean[capacity];
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package com.ffs.validator.metrics;
+
+/**
+ * Every meter the service registers, named once. Names are dotted (Prometheus shows them with underscores and a
+ * unit suffix); tags are bounded: model, action, outcome, code, stage.
+ */
+public final class MetricNames {
+
+    /** Counter: validation requests, tagged {@code action} and {@code outcome} (ok, client_error, rejected, server_error). */
+    public static final String REQUESTS = "validator.requests";
+    /** Counter: images processed, tagged {@code outcome} (ok, error) and {@code code} (the error code, or none). */
+    public static final String IMAGES = "validator.images";
+    /** Gauge: images accepted and not yet answered, across all requests and jobs; the autoscaling signal. */
+    public static final String IMAGES_IN_FLIGHT = "validator.images.in.flight";
+    /** Timer: time per pipeline stage per image, tagged {@code stage} (fetch, decode, preprocess). */
+    public static final String STAGE_DURATION = "validator.stage.duration";
+    /** Timer: one ONNX Runtime batch run, tagged {@code model}. */
+    public static final String INFERENCE_DURATION = "validator.inference.duration";
+    /** Timer: time an image waited in its model's batch queue, tagged {@code model}. */
+    public static final String QUEUE_WAIT = "validator.inference.queue.wait";
+    /** Distribution: images per batch run, tagged {@code model}. */
+    public static final String BATCH_SIZE = "validator.inference.batch.size";
+    /** Gauge: images waiting in a model's batch queue, tagged {@code model}. */
+    public static final String QUEUE_DEPTH = "validator.inference.queue.depth";
+    /** Gauge: seconds a model took to load and warm up, tagged {@code model}. */
+    public static final String MODEL_LOAD_SECONDS = "validator.model.load.seconds";
+
+    public static final String TAG_MODEL = "model";
+    public static final String TAG_ACTION = "action";
+    public static final String TAG_OUTCOME = "outcome";
+    public static final String TAG_CODE = "code";
+    public static final String TAG_STAGE = "stage";
+
+    private MetricNames() {
+    }
+}

@@ -1,0 +1,143 @@
+package com.ffs.validator.runpod;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Function;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.jboss.resteasy.reactive.RestResponse;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.ffs.validator.validation.ValidationService;
+
+/**
+ * RunPod's client API served by this process (/run, /runsync, /status, /cancel, /health), so RunPod clients and
+ * the seed's curl examples work against a pod or a laptop. Mounted at the root and under /v2/{endpointId}.
+ */
+@Produces(MediaType.APPLICATION_JSON)
+public abstract class RunPodRoutes {
+
+    private static final long MAX_WAIT_MS = 300_000;
+
+    private final JobStore store;
+    private final ValidationService service;
+    private final RunPodConfig config;
+    private final ObjectMapper mapper;
+
+    protected RunPodRoutes(JobStore store, ValidationService service, RunPodConfig config, ObjectMapper mapper) {
+        this.store = store;
+        this.service = service;
+        this.config = config;
+        this.mapper = mapper;
+    }
+
+    @POST
+    @Path("run")
+    @Consumes(MediaType.WILDCARD)
+    @Operation(summary = "Queue a job", description = "Body {\"input\": <validation request>}; returns the job id.")
+    public RestResponse<Object> run(String body) {
+        return withJob(body, "", job -> ok(new JobEnvelope(job.id, job.state(), null, null, null, null)));
+    }
+
+    @POST
+    @Path("runsync")
+    @Consumes(MediaType.WILDCARD)
+    @Operation(summary = "Run a job and wait", description = "Waits up to ?wait= ms (default 90000, at most 300000); "
+            + "an unfinished job is returned with its current status for polling /status.")
+    public RestResponse<Object> runsync(String body, @QueryParam("wait") Long waitMillis) {
+        Duration wait = waitMillis == null ? config.runsyncWait()
+                : Duration.ofMillis(Math.clamp(waitMillis, 1_000, MAX_WAIT_MS));
+        return withJob(body, "sync-", job -> {
+            try {
+                job.await(wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return ok(job.envelope());
+        });
+    }
+
+    @GET
+    @Path("status/{id}")
+    @Operation(summary = "A job's status and, once finished, its output")
+    public RestResponse<Object> status(@PathParam("id") String id) {
+        return store.find(id).map(job -> ok(job.envelope())).orElseGet(() -> notFound(id));
+    }
+
+    @POST
+    @Path("status/{id}")
+    @Operation(summary = "Same as GET, as runpod-python's local API uses POST")
+    public RestResponse<Object> statusPost(@PathParam("id") String id) {
+        return status(id);
+    }
+
+    @POST
+    @Path("cancel/{id}")
+    @Operation(summary = "Cancel a queued or running job")
+    public RestResponse<Object> cancel(@PathParam("id") String id) {
+        return store.cancel(id).map(job -> ok(new JobEnvelope(job.id, job.state(), null, null, null, null)))
+                .orElseGet(() -> notFound(id));
+    }
+
+    @GET
+    @Path("health")
+    @Operation(summary = "RunPod-style job and worker counts")
+    public Map<String, Object> health() {
+        return store.health(service.ready());
+    }
+
+    private record Parsed(JsonNode input, RestResponse<Object> error) {
+    }
+
+    /** Parses the body, stores the job and answers with {@code then}, or answers with why it could not. */
+    private RestResponse<Object> withJob(String body, String idPrefix,
+            Function<JobStore.Job, RestResponse<Object>> then) {
+        Parsed parsed = parse(body);
+        if (parsed.error != null) {
+            return parsed.error;
+        }
+        try {
+            return then.apply(store.submit(parsed.input, idPrefix));
+        } catch (JobStore.StoreFullException e) {
+            return error(RestResponse.Status.SERVICE_UNAVAILABLE, e.getMessage());
+        }
+    }
+
+    private Parsed parse(String body) {
+        JsonNode root;
+        try {
+            root = body == null || body.isBlank() ? null : mapper.readTree(body);
+        } catch (Exception e) {
+            return new Parsed(null, error(RestResponse.Status.BAD_REQUEST, "body is not valid JSON: "
+                    + e.getMessage().lines().findFirst().orElse("")));
+        }
+        if (root == null || !root.isObject() || !root.has("input")) {
+            return new Parsed(null, error(RestResponse.Status.BAD_REQUEST,
+                    "body must be a JSON object with an \"input\" field, e.g. {\"input\": {\"action\": \"validate\", "
+                            + "\"images\": [\"https://...\"]}}"));
+        }
+        return new Parsed(root.get("input"), null);
+    }
+
+    private static RestResponse<Object> ok(Object body) {
+        return RestResponse.ok(body);
+    }
+
+    private static RestResponse<Object> notFound(String id) {
+        return error(RestResponse.Status.NOT_FOUND, "job '" + id + "' not found (unknown, or its result expired)");
+    }
+
+    private static RestResponse<Object> error(RestResponse.Status status, String message) {
+        return RestResponse.status(status, Map.of("error", message));
+    }
+}

@@ -1,0 +1,25 @@
+package com.ffs.validator.validation;
+
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Limits on one request and the pipeline that serves it. */
+@ConfigMapping(prefix = "validator.request")
+public interface RequestConfig {
+
+    /** Images accepted in one request; more is a 400. */
+    @WithDefault("64")
+    int maxImages();
+
+    /** Threads that decode and preprocess images (default: available cores). */
+    Optional<Integer> cpuThreads();
+
+    /**
+     * Images accepted and not yet answered, across all requests and jobs; a request that would exceed it is refused
+     * with 503 (native API) or waits (RunPod jobs). Bounds memory and every queue behind it.
+     */
+    @WithDefault("256")
+    int maxInFlightImages();
+}

@@ -1,0 +1,35 @@
+package com.ffs.validator.validation;
+
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+/**
+ * A validation request, the seed's shape: the native API's body and a RunPod job's {@code input}.
+ *
+ * @param action           validate (default), nsfw, fashion or embedding
+ * @param images           http(s) URLs, data: URIs or base64 strings
+ * @param nsfwThreshold    overrides the configured NSFW threshold for this request
+ * @param fashionThreshold overrides the configured fashion threshold for this request
+ */
+@Schema(description = "Images to check and what to check them for")
+public record ValidationRequest(
+        @Schema(description = "validate (all checks), nsfw, fashion or embedding", defaultValue = "validate",
+                enumeration = {"validate", "nsfw", "fashion", "embedding"})
+        String action,
+        @Schema(description = "http(s) URLs, data: URIs or plain base64 image data", required = true,
+                examples = "https://picsum.photos/id/1/200/200.jpg")
+        List<String> images,
+        @JsonProperty("nsfw_threshold")
+        @Schema(description = "is_nsfw when score >= this (0..1); default from configuration")
+        Double nsfwThreshold,
+        @JsonProperty("fashion_threshold")
+        @Schema(description = "is_fashion when score >= this (0..1); default from configuration")
+        Double fashionThreshold) {
+
+    public ValidationRequest(String action, List<String> images) {
+        this(action, images, null, null);
+    }
+}
