@@ -42,6 +42,19 @@ public class ApiExceptionMappers {
                 "the body is not a valid request" + where + ": " + e.getOriginalMessage()), null);
     }
 
+    /** Errors raised inside the asynchronous part of a request arrive wrapped. */
+    @ServerExceptionMapper
+    public Response completion(java.util.concurrent.CompletionException e) {
+        return switch (e.getCause()) {
+            case RequestException re -> badRequest(re);
+            case UnavailableException ue -> unavailable(ue);
+            case null, default -> {
+                io.quarkus.logging.Log.error("Request failed", e.getCause());
+                yield problem(Problem.of(500, "Internal error", "INTERNAL_ERROR", "see the service log"), null);
+            }
+        };
+    }
+
     /** JAX-RS's own errors (unparseable JSON, unknown route, wrong method) as problem documents too. */
     @ServerExceptionMapper
     public Response webApplication(WebApplicationException e) {

@@ -1,5 +1,6 @@
 package com.ffs.validator.validation;
 
+import java.time.Duration;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
@@ -12,6 +13,10 @@ public interface RequestConfig {
     /** Images accepted in one request; more is a 400. */
     @WithDefault("64")
     int maxImages();
+
+    /** How long a request that arrives while models load waits for them before 503 (dev mode waits across reloads). */
+    @WithDefault("0s")
+    Duration awaitReady();
 
     /** Threads that decode and preprocess images (default: available cores). */
     Optional<Integer> cpuThreads();

@@ -62,6 +62,7 @@ public class ValidationService {
     private final Timer preprocessTimer;
 
     private volatile Checks checks;
+    private final CompletableFuture<Void> started = new CompletableFuture<>();
 
     /** The prepared checks; present once models are loaded and prompts embedded. */
     private record Checks(NsfwCheck nsfw, FashionCheck fashion, Map<ModelKind, PreprocessorConfig> preprocessing,
@@ -93,6 +94,15 @@ public class ValidationService {
      * @throws RuntimeException with a message that says what is wrong
      */
     void start() {
+        try {
+            prepareChecks();
+        } finally {
+            // Wakes requests waiting for readiness, whether loading worked or not.
+            started.complete(null);
+        }
+    }
+
+    private void prepareChecks() {
         engine.load();
         Map<ModelKind, PreprocessorConfig> preprocessing = new EnumMap<>(ModelKind.class);
         for (ModelKind kind : ModelKind.values()) {
@@ -136,15 +146,21 @@ public class ValidationService {
         double fashionThreshold = threshold(action, request.fashionThreshold(), fashionConfig.threshold(),
                 "fashion_threshold");
         Checks prepared = checks;
+        if (prepared == null && engine.state() == EngineState.LOADING && requestConfig.awaitReady().isPositive()) {
+            long waitMillis = requestConfig.awaitReady().toMillis();
+            return started.copy().completeOnTimeout(null, waitMillis, TimeUnit.MILLISECONDS)
+                    .thenCompose(v -> {
+                        if (checks == null) {
+                            throw unavailable(action);
+                        }
+                        return validate(request, admission);
+                    });
+        }
         if (prepared == null || engine.state() != EngineState.READY) {
-            count(action, "rejected");
-            throw engine.failure()
-                    .map(f -> new UnavailableException(UnavailableException.Reason.MODELS_FAILED,
-                            "models failed to load: " + f, LOADING_RETRY))
-                    .orElseGet(() -> new UnavailableException(UnavailableException.Reason.MODELS_NOT_READY,
-                            "models are still loading", LOADING_RETRY));
+            throw unavailable(action);
         }
         int n = request.images().size();
+
         admit(action, n, admission);
         inFlight.addAndGet(n);
 
@@ -161,6 +177,15 @@ public class ValidationService {
             count(action, "ok");
             return new ValidationResponse(out, prepared.demo() ? Boolean.TRUE : null);
         });
+    }
+
+    private UnavailableException unavailable(Action action) {
+        count(action, "rejected");
+        return engine.failure()
+                .map(f -> new UnavailableException(UnavailableException.Reason.MODELS_FAILED,
+                        "models failed to load: " + f, LOADING_RETRY))
+                .orElseGet(() -> new UnavailableException(UnavailableException.Reason.MODELS_NOT_READY,
+                        "models are still loading", LOADING_RETRY));
     }
 
     private void admit(Action action, int images, Admission admission) {

@@ -1,0 +1,168 @@
+package com.ffs.validator.inference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.ffs.validator.image.Preprocessor;
+import com.ffs.validator.image.RgbImage;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+/** The engine on generated models, without Quarkus: loading, inference through the batcher, text towers, errors. */
+class InferenceEngineTest {
+
+    @TempDir
+    Path dir;
+
+    private InferenceEngine engine;
+
+    @AfterEach
+    void close() {
+        if (engine != null) {
+            engine.close();
+        }
+    }
+
+    private InferenceEngine engine(Path models, boolean demo) {
+        engine = new InferenceEngine(TestConfigs.models(models, demo), TestConfigs.cpu(), new SimpleMeterRegistry());
+        return engine;
+    }
+
+    static RgbImage solid(int r, int g, int b) {
+        byte[] px = new byte[50 * 40 * 3];
+        for (int i = 0; i < px.length; i += 3) {
+            px[i] = (byte) r;
+            px[i + 1] = (byte) g;
+            px[i + 2] = (byte) b;
+        }
+        return new RgbImage(50, 40, px);
+    }
+
+    private float[] infer(ModelKind kind, RgbImage image) throws Exception {
+        return engine.infer(kind, slot -> Preprocessor.write(image, engine.preprocessing(kind), slot), false)
+                .get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void shouldLoadDemoModelsAndFollowTheirRules() throws Exception {
+        engine(dir.resolve("unused"), true).load();
+        assertThat(engine.state()).isEqualTo(EngineState.READY);
+        assertThat(engine.demo()).isTrue();
+        assertThat(engine.status()).extracting(ModelStatus::provider).containsOnly("CPU");
+        assertThat(engine.status()).extracting(ModelStatus::embeddingDim).containsExactly(2, 512, 768);
+
+        float[] red = infer(ModelKind.NSFW, solid(255, 0, 0));
+        float[] green = infer(ModelKind.NSFW, solid(0, 255, 0));
+        assertThat(red[1] - red[0]).isGreaterThan(4f);
+        assertThat(green[1] - green[0]).isLessThan(-3f);
+
+        float[] greenEmbedding = infer(ModelKind.CLIP, solid(0, 255, 0));
+        float[][] text = engine.embedTexts(ModelKind.CLIP, List.of("a photo of a dress", "a photo of food"));
+        assertThat(cos(greenEmbedding, text[0])).isGreaterThan(cos(greenEmbedding, text[1]));
+
+        float[] siglip = infer(ModelKind.SIGLIP, solid(10, 20, 30));
+        assertThat(siglip).hasSize(768);
+    }
+
+    @Test
+    void shouldServeADirectoryInTheLayoutAsRealModels() throws Exception {
+        Path models = dir.resolve("models");
+        DemoModels.writeAll(models);
+        for (String m : List.of("nsfw", "clip", "siglip")) {
+            Path config = models.resolve(m).resolve("config.json");
+            Files.writeString(config, Files.readString(config).replace("\"ffs_demo\" : true", "\"ffs_demo\" : false"));
+        }
+        engine(models, false).load();
+        assertThat(engine.demo()).isFalse();
+        assertThat(engine.status()).extracting(ModelStatus::demo).containsOnly(false);
+        assertThat(engine.metadata(ModelKind.NSFW).labels()).containsExactly("normal", "nsfw");
+    }
+
+    @Test
+    void shouldFailClearlyWithoutModels() {
+        Path missing = dir.resolve("nowhere");
+        assertThatThrownBy(() -> engine(missing, false).load())
+                .isInstanceOf(ModelLoadException.class)
+                .hasMessageContaining(missing.toString())
+                .hasMessageContaining("VALIDATOR_MODELS_DIR");
+        assertThat(engine.state()).isEqualTo(EngineState.FAILED);
+        assertThat(engine.failure()).isPresent();
+    }
+
+    @Test
+    void shouldRefuseLabelsThatDoNotMatchTheLogits() throws IOException {
+        Path models = dir.resolve("models");
+        DemoModels.writeAll(models);
+        Files.writeString(models.resolve("nsfw/config.json"), "{\"id2label\": {\"0\": \"a\", \"1\": \"b\", \"2\": \"c\"}}");
+        assertThatThrownBy(() -> engine(models, false).load())
+                .hasMessageContaining("gives 2 logits").hasMessageContaining("3 labels");
+    }
+
+    @Test
+    void shouldNameAMissingGraphInput() throws IOException {
+        Path models = dir.resolve("models");
+        DemoModels.writeAll(models);
+        engine = new InferenceEngine(new DelegatingModels(TestConfigs.models(models, false), "images"),
+                TestConfigs.cpu(), new SimpleMeterRegistry());
+        assertThatThrownBy(() -> engine.load())
+                .hasMessageContaining("has no input 'images'").hasMessageContaining("pixel_values");
+    }
+
+    @Test
+    void cudaShouldFailWithAReasonWhereThereIsNoGpu() {
+        assertThatThrownBy(() -> new OrtSessions(ai.onnxruntime.OrtEnvironment.getEnvironment(),
+                TestConfigs.withDevice(InferenceConfig.Device.CUDA), 1))
+                .isInstanceOf(ModelLoadException.class)
+                .hasMessageContaining("validator.inference.device=cuda")
+                .hasMessageContaining("cannot start");
+    }
+
+    @Test
+    void autoShouldFallBackToCpuWhereThereIsNoGpu() {
+        OrtSessions sessions = new OrtSessions(ai.onnxruntime.OrtEnvironment.getEnvironment(),
+                TestConfigs.withDevice(InferenceConfig.Device.AUTO), 1);
+        assertThat(sessions.provider()).isEqualTo("CPU");
+    }
+
+    private static double cos(float[] a, float[] b) {
+        double dot = 0;
+        double na = 0;
+        double nb = 0;
+        for (int i = 0; i < a.length; i++) {
+            dot += a[i] * b[i];
+            na += a[i] * a[i];
+            nb += b[i] * b[i];
+        }
+        return dot / Math.sqrt(na * nb);
+    }
+
+    /** Overrides the nsfw image input name. */
+    private record DelegatingModels(ModelsConfig base, String nsfwInput) implements ModelsConfig {
+        public Path dir() { return base.dir(); }
+        public boolean demo() { return base.demo(); }
+        public boolean exitOnFailure() { return false; }
+        public Overrides clip() { return base.clip(); }
+        public Overrides siglip() { return base.siglip(); }
+        public Overrides nsfw() {
+            return new Overrides() {
+                public java.util.Optional<String> imageGraph() { return java.util.Optional.empty(); }
+                public java.util.Optional<String> imageInput() { return java.util.Optional.of(nsfwInput); }
+                public java.util.Optional<String> imageOutput() { return java.util.Optional.empty(); }
+                public java.util.Optional<String> textGraph() { return java.util.Optional.empty(); }
+                public java.util.Optional<String> textInput() { return java.util.Optional.empty(); }
+                public java.util.Optional<String> textMaskInput() { return java.util.Optional.empty(); }
+                public java.util.Optional<String> textOutput() { return java.util.Optional.empty(); }
+            };
+        }
+    }
+}
