@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -62,6 +63,8 @@ public class ValidationService {
     private final Timer preprocessTimer;
 
     private volatile Checks checks;
+    private volatile String failure;
+    private volatile Map<ModelKind, String> referenceChecks = Map.of();
     private final CompletableFuture<Void> started = new CompletableFuture<>();
 
     /** The prepared checks; present once models are loaded and prompts embedded. */
@@ -89,13 +92,17 @@ public class ValidationService {
     }
 
     /**
-     * Loads the models and prepares the checks: the fashion prompts go through the CLIP text tower once here.
+     * Loads the models, proves the pipeline against the export's reference outputs where a model has them, and
+     * prepares the checks: the fashion prompts go through the CLIP text tower once here.
      *
      * @throws RuntimeException with a message that says what is wrong
      */
     void start() {
         try {
             prepareChecks();
+        } catch (RuntimeException e) {
+            failure = e.getMessage();
+            throw e;
         } finally {
             // Wakes requests waiting for readiness, whether loading worked or not.
             started.complete(null);
@@ -104,6 +111,12 @@ public class ValidationService {
 
     private void prepareChecks() {
         engine.load();
+        Map<ModelKind, String> verified = new EnumMap<>(ModelKind.class);
+        new ReferenceCheck(engine, decoder).run().forEach((kind, outcome) -> {
+            verified.put(kind, outcome.summary());
+            Log.infof("Reference outputs of %s reproduced: %s", kind.id(), outcome.summary());
+        });
+        referenceChecks = Map.copyOf(verified);
         Map<ModelKind, PreprocessorConfig> preprocessing = new EnumMap<>(ModelKind.class);
         for (ModelKind kind : ModelKind.values()) {
             preprocessing.put(kind, engine.preprocessing(kind));
@@ -117,6 +130,16 @@ public class ValidationService {
         checks = new Checks(nsfw, fashion, preprocessing, engine.demo());
         Log.infof("Fashion check ready: %d fashion and %d other prompts, logit scale %.2f",
                 fashionConfig.prompts().size(), fashionConfig.negativePrompts().size(), scale);
+    }
+
+    /** Why the service cannot serve: models failed to load or drift from their reference outputs. */
+    public Optional<String> failure() {
+        return failure != null ? Optional.of(failure) : engine.failure();
+    }
+
+    /** Per model with reference outputs, what the start-up check found (a readable line). */
+    public Map<ModelKind, String> referenceChecks() {
+        return referenceChecks;
     }
 
     /** Whether requests can be served: models loaded and warmed, checks prepared. */
@@ -181,7 +204,7 @@ public class ValidationService {
 
     private UnavailableException unavailable(Action action) {
         count(action, "rejected");
-        return engine.failure()
+        return failure()
                 .map(f -> new UnavailableException(UnavailableException.Reason.MODELS_FAILED,
                         "models failed to load: " + f, LOADING_RETRY))
                 .orElseGet(() -> new UnavailableException(UnavailableException.Reason.MODELS_NOT_READY,
