@@ -54,12 +54,19 @@ def load_samples(folder):
     return samples
 
 
+AUTO = "auto"
+
+
 @dataclass
 class Options:
     require_onnx_check: bool = True
     """Fail when onnxruntime is missing, instead of leaving the ONNX-versus-PyTorch check to the service."""
     fp16: bool = True
     log: callable = print
+    runner: object = AUTO
+    """Runs an ONNX file on named inputs and returns the first output; AUTO: onnxruntime when installed."""
+    fp16_converter: object = AUTO
+    """ONNX model -> fp16 ONNX model with float32 inputs and outputs; AUTO: onnxconverter-common when installed."""
 
 
 @dataclass
@@ -90,7 +97,9 @@ def export_model(source, out_root, samples, options=None):
 
 
 def _export_into(source, work, samples, options, note):
-    runner = verify.OnnxRunner() if verify.OnnxRunner.available() else None
+    runner = options.runner
+    if runner == AUTO:
+        runner = verify.OnnxRunner() if verify.OnnxRunner.available() else None
     if runner is None and options.require_onnx_check:
         raise ExportError("onnxruntime is not installed: ONNX outputs cannot be compared with PyTorch "
                           "(install the pinned requirements)")
@@ -168,7 +177,8 @@ def _export_into(source, work, samples, options, note):
             d = verify.check_onnx_matches_torch(path.name, runner(path, inputs), expected)
             note(f"{path.name} matches PyTorch: {d}")
         if options.fp16:
-            _write_fp16_variants(checks, runner, note)
+            convert = verify.fp16_converter() if options.fp16_converter == AUTO else options.fp16_converter
+            _write_fp16_variants(checks, runner, convert, note)
 
     # config, references, extra files, manifest.
     config.update({"_name_or_path": source.model_id, "model_id": source.model_id})
@@ -188,8 +198,7 @@ def _export_into(source, work, samples, options, note):
     note("config.json, reference_outputs.json and manifest.json written")
 
 
-def _write_fp16_variants(checks, runner, note):
-    convert = verify.fp16_converter()
+def _write_fp16_variants(checks, runner, convert, note):
     if convert is None:
         note("onnxconverter-common not installed: no fp16 variants")
         return
