@@ -207,7 +207,7 @@ def _write_fp16_variants(checks, runner, convert, note):
         try:
             onnx.save(convert(onnx.load(str(path))), str(fp16_path))
             fp32_out = runner(path, inputs)
-            fp16_out = runner(fp16_path, inputs)
+            fp16_out = runner(fp16_path, inputs, fp16=True)
         except Exception as e:  # an fp16 graph this machine cannot run is a graph nobody verified
             fp16_path.unlink(missing_ok=True)
             note(f"{fp16_path.name} not written: cannot run it here ({str(e).splitlines()[0]})")

@@ -24,10 +24,10 @@ def _versions(*names):
 
 
 def nsfw(revision):
-    from transformers import AutoImageProcessor, ViTForImageClassification
+    from transformers import ViTForImageClassification, ViTImageProcessor
     repo = pins.MODELS["nsfw"]["repo"]
     model = ViTForImageClassification.from_pretrained(repo, revision=revision, attn_implementation="eager").eval()
-    processor = AutoImageProcessor.from_pretrained(repo, revision=revision, use_fast=False)
+    processor = ViTImageProcessor.from_pretrained(repo, revision=revision)  # the Pillow processor
     config = model.config.to_dict()
     config["id2label"] = {str(k): v for k, v in model.config.id2label.items()}
     return ModelSource(
@@ -38,26 +38,28 @@ def nsfw(revision):
 
 
 def clip(revision):
-    from transformers import CLIPModel, CLIPProcessor
+    # The Pillow ("slow") image processor, the one the service ports; the fast tokenizer, whose tokenizer.json
+    # the service runs.
+    from transformers import CLIPImageProcessor, CLIPModel, CLIPTokenizerFast
     repo = pins.MODELS["clip"]["repo"]
     model = CLIPModel.from_pretrained(repo, revision=revision, attn_implementation="eager").eval()
-    processor = CLIPProcessor.from_pretrained(repo, revision=revision, use_fast=False)
+    image_processor = CLIPImageProcessor.from_pretrained(repo, revision=revision)
+    tokenizer = CLIPTokenizerFast.from_pretrained(repo, revision=revision)
     length = model.config.text_config.max_position_embeddings  # 77
 
     def tokenize(texts):
-        out = processor.tokenizer(texts, padding="max_length", max_length=length, truncation=True, return_tensors="pt")
+        out = tokenizer(texts, padding="max_length", max_length=length, truncation=True, return_tensors="pt")
         return out["input_ids"], out["attention_mask"]
 
     return ModelSource(
         kind="clip", model_id=repo, revision=_resolved(repo, revision), libraries=_versions("transformers"),
         image_graph=graphs.HfImageEmbeds(model), image_graph_file="vision_model.onnx", image_output="image_embeds",
-        preprocess=lambda img: processor.image_processor(images=img.convert("RGB"), return_tensors="np")[
-            "pixel_values"][0],
+        preprocess=lambda img: image_processor(images=img.convert("RGB"), return_tensors="np")["pixel_values"][0],
         preprocessor_config=_json_file(repo, revision, "preprocessor_config.json"),
         config={"logit_scale": float(model.logit_scale.exp()), "embeds_normalized": True,
                 "projection_dim": model.config.projection_dim},
         text=TextTower(graph=graphs.HfTextEmbeds(model), uses_mask=True, context_length=length, tokenize=tokenize,
-                       tokenizer_json=json.loads(processor.tokenizer.backend_tokenizer.to_str())))
+                       tokenizer_json=json.loads(tokenizer.backend_tokenizer.to_str())))
 
 
 def siglip(revision):
@@ -140,8 +142,11 @@ def check_versions():
         try:
             have = md.version(name)
         except md.PackageNotFoundError:
-            drift.append(f"{name} missing (want {version})")
-            continue
+            try:  # the GPU build stands in for the CPU one
+                have = md.version(name + "-gpu")
+            except md.PackageNotFoundError:
+                drift.append(f"{name} missing (want {version})")
+                continue
         if have.split("+")[0] != version:
             drift.append(f"{name} {have} (want {version})")
     return drift

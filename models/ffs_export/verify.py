@@ -68,16 +68,17 @@ def fp16_acceptable(fp16_out, fp32_out, logits):
 
 
 class OnnxRunner:
-    """Runs ONNX graphs with onnxruntime (CUDA when the installed build has it, else CPU)."""
+    """Runs ONNX graphs with onnxruntime: fp32 graphs on the CPU (exact float32, as PyTorch computed the references),
+    fp16 graphs on CUDA when the installed build has it (ONNX Runtime's CPU build lacks most fp16 kernels)."""
 
     def __init__(self):
         import onnxruntime as ort
         self._ort = ort
-        available = ort.get_available_providers()
-        self.providers = [p for p in ("CUDAExecutionProvider", "CPUExecutionProvider") if p in available]
+        self.cuda = "CUDAExecutionProvider" in ort.get_available_providers()
 
-    def __call__(self, path, inputs):
-        session = self._ort.InferenceSession(str(path), providers=self.providers)
+    def __call__(self, path, inputs, fp16=False):
+        providers = (["CUDAExecutionProvider"] if fp16 and self.cuda else []) + ["CPUExecutionProvider"]
+        session = self._ort.InferenceSession(str(path), providers=providers)
         return session.run(None, {k: np.ascontiguousarray(v) for k, v in inputs.items()})[0]
 
     @staticmethod

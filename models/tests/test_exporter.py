@@ -20,7 +20,7 @@ class TorchRunner:
         self.drift = drift
         self.calls = []
 
-    def __call__(self, path, inputs):
+    def __call__(self, path, inputs, fp16=False):
         self.calls.append(path.name)
         module = self.modules[path.name.replace("_fp16", "")]
         with torch.no_grad():
@@ -134,8 +134,8 @@ class ExportStandInsTest(unittest.TestCase):
         self.assertIn("vision_model_fp16.onnx", json.loads((self.out / "siglip/manifest.json").read_text())["files"])
 
         class NoisyFp16(TorchRunner):
-            def __call__(self, path, inputs):
-                out = super().__call__(path, inputs)
+            def __call__(self, path, inputs, fp16=False):
+                out = super().__call__(path, inputs, fp16)
                 return out + (0.2 * np.sign(out) if "_fp16" in path.name else 0)
 
         report = self.export("siglip", runner=NoisyFp16(modules), fp16_converter=convert)
