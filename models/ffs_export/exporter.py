@@ -84,7 +84,11 @@ def export_model(source, out_root, samples, options=None):
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     report = Report(source.kind, final)
-    note = lambda msg: (report.notes.append(msg), options.log(f"[{source.kind}] {msg}"))  # noqa: E731
+
+    def note(message):
+        report.notes.append(message)
+        options.log(f"[{source.kind}] {message}")
+
     try:
         _export_into(source, work, samples, options, note)
     except Exception:
@@ -109,9 +113,11 @@ def _export_into(source, work, samples, options, note):
     for s in samples:
         lib = np.asarray(source.preprocess(s.image()), dtype=np.float32)
         ours = preprocess.preprocess(s.image(), source.preprocessor_config)
-        if lib.shape != ours.shape or np.abs(lib - ours).max() > PREPROCESS_MAX_ABS:
-            diff = "shape " + str(ours.shape) + " vs " + str(lib.shape) if lib.shape != ours.shape \
-                else f"max |diff| {np.abs(lib - ours).max():.3g}"
+        if lib.shape != ours.shape:
+            raise ExportError(f"preprocessor_config.json gives shape {ours.shape} on sample {s.name}, the library "
+                              f"{lib.shape}")
+        if np.abs(lib - ours).max() > PREPROCESS_MAX_ABS:
+            diff = f"max |diff| {np.abs(lib - ours).max():.3g}"
             raise ExportError(f"preprocessor_config.json does not reproduce the library's preprocessing on sample "
                               f"{s.name}: {diff}")
         pixel_batch.append(lib)

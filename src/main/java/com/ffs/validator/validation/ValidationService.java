@@ -6,6 +6,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -13,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,6 +29,7 @@ import com.ffs.validator.inference.EngineState;
 import com.ffs.validator.inference.InferenceEngine;
 import com.ffs.validator.inference.InferenceException;
 import com.ffs.validator.inference.ModelKind;
+import com.ffs.validator.inference.ModelMetadata;
 import com.ffs.validator.metrics.MetricNames;
 import com.ffs.validator.validation.ImageResult.ImageError;
 
@@ -237,8 +240,7 @@ public class ValidationService {
      * Runs {@code work} once the checks are prepared: now, after waiting up to {@code validator.request.await-ready}
      * for models still loading, or never (503).
      */
-    private <T> CompletableFuture<T> whenReady(String action, java.util.function.Function<Checks,
-            CompletableFuture<T>> work) {
+    private <T> CompletableFuture<T> whenReady(String action, Function<Checks, CompletableFuture<T>> work) {
         Checks prepared = checks;
         if (prepared == null && engine.state() == EngineState.LOADING && requestConfig.awaitReady().isPositive()) {
             long waitMillis = requestConfig.awaitReady().toMillis();
@@ -278,9 +280,8 @@ public class ValidationService {
                                         request.referenceImage()) + " cannot be used: " + why));
                     });
         }
-        var metadata = engine.metadata(ModelKind.SIGLIP);
-        java.util.OptionalDouble scale = metadata.logitScale().map(java.util.OptionalDouble::of)
-                .orElse(java.util.OptionalDouble.empty());
+        ModelMetadata metadata = engine.metadata(ModelKind.SIGLIP);
+        OptionalDouble scale = metadata.logitScale().map(OptionalDouble::of).orElse(OptionalDouble.empty());
         return textEmbeddings.thenCombine(reference,
                 (t, r) -> new SimilarityCheck(texts, t, r, scale, metadata.logitBias().orElse(0.0)));
     }
