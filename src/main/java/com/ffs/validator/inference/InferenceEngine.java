@@ -133,6 +133,21 @@ public class InferenceEngine {
         return model(kind).dir.metadata();
     }
 
+    /** The export's reference outputs for {@code kind}, when its folder has {@code reference_outputs.json}. */
+    public Optional<ReferenceOutputs> referenceOutputs(ModelKind kind) {
+        return ReferenceOutputs.read(model(kind).dir.folder());
+    }
+
+    /** Whether {@code kind} runs a half-precision graph ({@code *_fp16.onnx}), whose outputs drift more. */
+    public boolean halfPrecision(ModelKind kind) {
+        LoadedModel m = model(kind);
+        return isHalfPrecision(m.dir.imageGraph()) || (m.text != null && isHalfPrecision(m.text.graph));
+    }
+
+    private static boolean isHalfPrecision(Path graph) {
+        return graph.getFileName().toString().endsWith("_fp16.onnx");
+    }
+
     /**
      * Queues one image for {@code kind}'s image graph. The writer fills the image's slot on the calling thread.
      *
