@@ -96,11 +96,12 @@ public class InferenceEngine {
                         dir.metadata().demo() ? " (DEMO model: outputs are not verdicts)" : "");
             }
             state = EngineState.READY;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
+            // LinkageError: a native library (ONNX Runtime, the tokenizer) that cannot load is a load failure too.
             failure = e.getMessage();
             state = EngineState.FAILED;
             closeModels();
-            throw e instanceof ModelLoadException ? e : new ModelLoadException(e.getMessage(), e);
+            throw e instanceof ModelLoadException mle ? mle : new ModelLoadException(e.getMessage(), e);
         }
     }
 

@@ -105,7 +105,7 @@ public class ValidationService {
     void start() {
         try {
             prepareChecks();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
             failure = e.getMessage();
             throw e;
         } finally {
