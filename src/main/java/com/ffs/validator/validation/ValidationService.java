@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -122,6 +123,12 @@ public class ValidationService {
     /** Whether requests can be served: models loaded and warmed, checks prepared. */
     public boolean ready() {
         return checks != null && engine.state() == EngineState.READY;
+    }
+
+    /** Why the service can no longer serve (models failed to load, or a fatal runtime error), when it cannot. */
+    public Optional<String> failure() {
+        return engine.state() == EngineState.FAILED ? Optional.of(engine.failure().orElse("engine failed"))
+                : Optional.empty();
     }
 
     /**
