@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import org.jboss.logging.MDC;
@@ -66,7 +67,7 @@ final class QueueWorker {
     private final WebhookUrls urls;
     private final RunPodClient client;
     private final ResultBodies bodies;
-    private final JobRunner runner;
+    private final Function<JsonNode, JobOutcome> runner;
     private final Service service;
     private final String version;
     private final Runnable exitAfterFatal;
@@ -83,8 +84,12 @@ final class QueueWorker {
     private volatile boolean stopping;
     private Thread takeThread;
 
-    QueueWorker(RunPodConfig config, RunPodEnvironment env, RunPodClient client, ResultBodies bodies, JobRunner runner,
-            Service service, String version, Runnable exitAfterFatal) {
+    /**
+     * @param runner          runs one job's input (blocking), as {@link JobRunner#run} does
+     * @param exitAfterFatal  ends the process once a fatal error has been reported
+     */
+    QueueWorker(RunPodConfig config, RunPodEnvironment env, RunPodClient client, ResultBodies bodies,
+            Function<JsonNode, JobOutcome> runner, Service service, String version, Runnable exitAfterFatal) {
         this.config = config;
         this.urls = WebhookUrls.of(env);
         this.client = client;
@@ -202,7 +207,7 @@ final class QueueWorker {
     private JobOutcome execute(InFlightJob job) {
         MDC.put(MDC_REQUEST_ID, job.id);
         try {
-            return runner.run(job.input);
+            return runner.apply(job.input);
         } catch (RuntimeException e) {
             Log.errorf(e, "Job failed unexpectedly");
             return JobOutcome.failure(e.getClass().getSimpleName(), String.valueOf(e.getMessage()));

@@ -112,7 +112,7 @@ public class RunPodWorker {
         switch (mode) {
             case QUEUE -> {
                 client = new RunPodClient(mapper, env.apiKey(), version(), config.takeTimeout());
-                queue = new QueueWorker(config, env, client, bodies, runner,
+                queue = new QueueWorker(config, env, client, bodies, runner::run,
                         QueueWorker.service(service::ready, service::failure), version(), () -> exit(1));
                 Log.infof("RunPod queue worker %s: jobs are taken once models are ready", env.workerId());
                 queue.start();
