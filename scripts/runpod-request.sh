@@ -16,7 +16,7 @@
 # Uses curl; pretty-prints with jq when it is installed.
 set -euo pipefail
 
-usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 
 mode=sync
 action=validate
