@@ -68,7 +68,8 @@ final class OneShot {
         }
         if (root == null || !root.isObject() || !root.has("input")) {
             return fail(DEFAULT_ID, "the test input " + source.description()
-                    + " must be a JSON object with an \"input\" field, e.g. {\"input\": {\"images\": [\"https://...\"]}}");
+                    + " must be a JSON object with an \"input\" field, e.g. "
+                    + "{\"input\": {\"images\": [\"https://...\"]}}");
         }
         String id = root.hasNonNull("id") ? root.get("id").asText() : DEFAULT_ID;
         MDC.put(QueueWorker.MDC_REQUEST_ID, id);

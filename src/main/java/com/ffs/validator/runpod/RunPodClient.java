@@ -26,7 +26,7 @@ final class RunPodClient implements AutoCloseable {
     private static final Duration POST_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration DEFAULT_RATE_LIMIT_WAIT = Duration.ofSeconds(5);
 
-    /** A job as RunPod hands it out: {@code id} and {@code input} (any JSON, possibly missing), other fields ignored. */
+    /** A job as RunPod hands it out: {@code id} and {@code input} (any JSON, maybe missing); other fields ignored. */
     record QueueJob(String id, JsonNode input) {
     }
 

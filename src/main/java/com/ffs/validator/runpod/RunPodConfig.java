@@ -10,7 +10,7 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "validator.runpod")
 public interface RunPodConfig {
 
-    /** Jobs run at once (here and in the queue worker); images of concurrent jobs meet in the same inference batches. */
+    /** Jobs run at once (local routes and queue worker); images of concurrent jobs meet in the same batches. */
     @WithDefault("4")
     int concurrency();
 

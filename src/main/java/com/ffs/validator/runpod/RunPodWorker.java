@@ -118,8 +118,9 @@ public class RunPodWorker {
                 queue.start();
             }
             case LOAD_BALANCING -> {
-                Log.infof("RunPod load-balancing worker: API on port %d, health %s on port %d", env.port().orElseThrow(),
-                        env.healthCheckPath(), env.portHealth().orElse(env.port().orElseThrow()));
+                int port = env.port().orElseThrow();
+                Log.infof("RunPod load-balancing worker: API on port %d, health %s on port %d", port,
+                        env.healthCheckPath(), env.portHealth().orElse(port));
                 if (env.separateHealthPort()) {
                     startHealthListener(env.portHealth().orElseThrow(), env.healthCheckPath());
                 }

@@ -88,7 +88,8 @@ final class FakeRunPodQueue implements AutoCloseable {
     /** Production-shaped templates: the take URL already carries a query string, the done URL names the GPU. */
     Map<String, String> environment(String workerId, long pingIntervalMillis) {
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("RUNPOD_WEBHOOK_GET_JOB", baseUrl() + "/v2/" + ENDPOINT + "/job-take/$RUNPOD_POD_ID?gpu=NVIDIA+RTX+A5000");
+        env.put("RUNPOD_WEBHOOK_GET_JOB", baseUrl() + "/v2/" + ENDPOINT
+                + "/job-take/$RUNPOD_POD_ID?gpu=NVIDIA+RTX+A5000");
         env.put("RUNPOD_WEBHOOK_POST_OUTPUT", baseUrl() + "/v2/" + ENDPOINT
                 + "/job-done/$RUNPOD_POD_ID/$ID?gpu=$RUNPOD_GPU_TYPE_ID");
         env.put("RUNPOD_WEBHOOK_PING", baseUrl() + "/v2/" + ENDPOINT + "/ping/$RUNPOD_POD_ID");

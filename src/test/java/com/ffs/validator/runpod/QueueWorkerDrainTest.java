@@ -137,7 +137,7 @@ class QueueWorkerDrainTest {
         }
         worker.drain();
         assertThat(most.get()).isEqualTo(2);
-        assertThat(queue.takes()).allSatisfy(t -> assertThat(Integer.parseInt(t.query().getOrDefault("batch_size", "1")))
-                .isLessThanOrEqualTo(2));
+        assertThat(queue.takes()).allSatisfy(t -> assertThat(
+                Integer.parseInt(t.query().getOrDefault("batch_size", "1"))).isLessThanOrEqualTo(2));
     }
 }

@@ -49,7 +49,8 @@ class RunPodClientTest {
         queue.enqueueAll(new java.util.LinkedHashMap<>(Map.of("j2", "x", "j3", "y")));
         Take batch = client.take(urls.take(4, true));
         assertThat(batch).isInstanceOfSatisfying(Take.Jobs.class,
-                jobs -> assertThat(jobs.jobs()).extracting(RunPodClient.QueueJob::id).containsExactlyInAnyOrder("j2", "j3"));
+                jobs -> assertThat(jobs.jobs()).extracting(RunPodClient.QueueJob::id)
+                        .containsExactlyInAnyOrder("j2", "j3"));
         assertThat(queue.takes().get(1).query()).containsEntry("batch_size", "4").containsEntry("job_in_progress", "1");
         assertThat(queue.unauthorized()).isEmpty();
     }
