@@ -114,6 +114,21 @@ public class InferenceEngine {
         return Optional.ofNullable(failure);
     }
 
+    /**
+     * Marks the engine unusable for good after a fatal runtime error: readiness and liveness go DOWN and stay down,
+     * and later calls fail, so that the orchestrator replaces the process. The first reason is kept.
+     */
+    public void markFailed(String reason) {
+        synchronized (this) {
+            if (state == EngineState.FAILED) {
+                return;
+            }
+            failure = reason;
+            state = EngineState.FAILED;
+        }
+        Log.errorf("Inference engine marked FAILED: %s", reason);
+    }
+
     /** Each loaded model's status, in {@link ModelKind} order. */
     public List<ModelStatus> status() {
         List<ModelStatus> out = new ArrayList<>();
@@ -197,10 +212,22 @@ public class InferenceEngine {
         try {
             return run.call();
         } catch (OrtException e) {
-            throw new InferenceException("ONNX Runtime failed: " + OrtSessions.firstLine(e.getMessage()), e);
+            String message = "ONNX Runtime failed: " + OrtSessions.firstLine(e.getMessage());
+            if (isFatal(e)) {
+                markFailed(message);
+            }
+            throw new InferenceException(message, e);
         } finally {
             runGate.release();
         }
+    }
+
+    /** A failed execution provider or a CUDA-level fault leaves the device in an unknown state for every later run. */
+    static boolean isFatal(OrtException e) {
+        String message = String.valueOf(e.getMessage());
+        return e.getCode() == OrtException.OrtErrorCode.ORT_EP_FAIL || message.contains("CUDA failure")
+                || message.contains("CUDNN failure") || message.contains("CUBLAS failure")
+                || message.contains("cudaError");
     }
 
     private Path generateDemoModels() {

@@ -137,7 +137,10 @@ public class ValidationService {
                 fashionConfig.prompts().size(), fashionConfig.negativePrompts().size(), scale);
     }
 
-    /** Why the service cannot serve: models failed to load or drift from their reference outputs. */
+    /**
+     * Why the service cannot serve, when it cannot: models failed to load, drift from their reference outputs, or a
+     * fatal runtime error (e.g. a CUDA fault) broke the engine.
+     */
     public Optional<String> failure() {
         return failure != null ? Optional.of(failure) : engine.failure();
     }
@@ -295,7 +298,7 @@ public class ValidationService {
         count(action, "rejected");
         return failure()
                 .map(f -> new UnavailableException(UnavailableException.Reason.MODELS_FAILED,
-                        "models failed to load: " + f, LOADING_RETRY))
+                        "models unavailable: " + f, LOADING_RETRY))
                 .orElseGet(() -> new UnavailableException(UnavailableException.Reason.MODELS_NOT_READY,
                         "models are still loading", LOADING_RETRY));
     }
