@@ -52,7 +52,30 @@ public final class Preprocessor {
         dst.position(base + 3 * plane);
     }
 
-    /** The resize step alone, exposed for golden tests of the intermediate uint8 raster. */
+    /** The uint8 raster the model sees: resized, then centre-cropped (for golden tests of the intermediate). */
+    static RgbImage resizeAndCrop(RgbImage image, PreprocessorConfig cfg) {
+        RgbImage resized = resize(image, cfg);
+        if (!cfg.centerCrop()) {
+            return resized;
+        }
+        int outH = cfg.outputHeight();
+        int outW = cfg.outputWidth();
+        int top = Math.floorDiv(resized.height() - outH, 2);
+        int left = Math.floorDiv(resized.width() - outW, 2);
+        byte[] out = new byte[outW * outH * 3];
+        for (int y = 0; y < outH; y++) {
+            for (int x = 0; x < outW; x++) {
+                int sy = y + top;
+                int sx = x + left;
+                if (sy >= 0 && sy < resized.height() && sx >= 0 && sx < resized.width()) {
+                    System.arraycopy(resized.pixels(), (sy * resized.width() + sx) * 3, out, (y * outW + x) * 3, 3);
+                }
+            }
+        }
+        return new RgbImage(outW, outH, out);
+    }
+
+    /** The resize step alone. */
     public static RgbImage resize(RgbImage image, PreprocessorConfig cfg) {
         return switch (cfg.resizeMode()) {
             case NONE -> image;
