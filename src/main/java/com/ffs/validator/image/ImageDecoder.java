@@ -9,6 +9,10 @@ import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Optional;
@@ -27,7 +31,8 @@ import org.w3c.dom.Node;
  * Decodes image bytes into 8-bit RGB as Pillow sees them after {@code ImageOps.exif_transpose} and
  * {@code convert("RGB")} (or composited onto white, see {@link AlphaPolicy}). The format is sniffed from the bytes;
  * the pixel cap is checked from the header before any raster is allocated; animated formats give their first frame
- * as Pillow shows it. JPEG goes through libjpeg-turbo (Pillow's own decoder) when the library is installed.
+ * as Pillow shows it. JPEG and WebP go through libjpeg-turbo and libwebp (Pillow's own decoders) when those
+ * libraries are installed.
  */
 @ApplicationScoped
 public class ImageDecoder {
@@ -50,25 +55,27 @@ public class ImageDecoder {
     private final AlphaPolicy alpha;
     private final boolean exifOrientation;
     private final Optional<TurboJpeg> turbo;
+    private final Optional<LibWebp> webp;
     private final RasterListener listener;
 
     @Inject
     public ImageDecoder(ImageConfig config) {
         this(config.maxPixels(), config.alpha(), config.exifOrientation(), turbo(config.jpegDecoder()),
-                RasterListener.NONE);
+                LibWebp.instance(), RasterListener.NONE);
     }
 
     /** A decoder with the given cap and alpha policy, applying EXIF orientation, libjpeg-turbo when installed. */
     public ImageDecoder(long maxPixels, AlphaPolicy alpha) {
-        this(maxPixels, alpha, true, TurboJpeg.instance(), RasterListener.NONE);
+        this(maxPixels, alpha, true, TurboJpeg.instance(), LibWebp.instance(), RasterListener.NONE);
     }
 
     ImageDecoder(long maxPixels, AlphaPolicy alpha, boolean exifOrientation, Optional<TurboJpeg> turbo,
-            RasterListener listener) {
+            Optional<LibWebp> webp, RasterListener listener) {
         this.maxPixels = maxPixels;
         this.alpha = alpha;
         this.exifOrientation = exifOrientation;
         this.turbo = turbo;
+        this.webp = webp;
         this.listener = listener;
     }
 
@@ -104,8 +111,13 @@ public class ImageDecoder {
         }
         RgbImage image;
         try {
-            image = format == ImageFormat.JPEG && turbo.isPresent() ? decodeTurbo(turbo.get(), bytes)
-                    : decodeImageIo(format, bytes);
+            if (format == ImageFormat.JPEG && turbo.isPresent()) {
+                image = decodeTurbo(turbo.get(), bytes);
+            } else if (format == ImageFormat.WEBP && webp.isPresent()) {
+                image = decodeWebp(webp.get(), bytes);
+            } else {
+                image = decodeImageIo(format, bytes);
+            }
         } catch (IntakeException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
@@ -164,6 +176,23 @@ public class ImageDecoder {
     }
 
     // ---------------------------------------------------------------------------------------------------------
+    // WebP through libwebp
+
+    private RgbImage decodeWebp(LibWebp lib, byte[] bytes) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment data = LibWebp.copy(arena, bytes);
+            int[] size = lib.size(arena, data);
+            checkCap(ImageFormat.WEBP, size[0], size[1]);
+            byte[] rgba = lib.firstFrameRgba(arena, data, size[0], size[1]);
+            byte[] out = new byte[size[0] * size[1] * 3];
+            for (int i = 0, p = 0; i < rgba.length; i += 4, p++) {
+                put(out, p, rgba[i] & 0xFF, rgba[i + 1] & 0xFF, rgba[i + 2] & 0xFF, rgba[i + 3] & 0xFF);
+            }
+            return new RgbImage(size[0], size[1], out);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
     // Everything else through ImageIO (JDK: PNG, GIF, BMP, TIFF, JPEG; TwelveMonkeys: WebP, CMYK JPEG)
 
     private RgbImage decodeImageIo(ImageFormat format, byte[] bytes) throws IOException {
@@ -176,7 +205,12 @@ public class ImageDecoder {
                 if (format == ImageFormat.GIF) {
                     return decodeGif(reader, bytes, warnings);
                 }
-                checkCap(format, reader.getWidth(0), reader.getHeight(0));
+                if (format == ImageFormat.BMP) {
+                    // The JDK's BMP reader refuses large sizes in its header parser already; read the header here.
+                    checkBmp(bytes);
+                } else {
+                    checkCap(format, reader.getWidth(0), reader.getHeight(0));
+                }
                 BufferedImage image = reader.read(0);
                 if (!warnings.isEmpty()) {
                     // ImageIO fills the rest of a truncated image with grey and only warns; a partial image is no image.
@@ -187,6 +221,37 @@ public class ImageDecoder {
             } finally {
                 reader.dispose();
             }
+        }
+    }
+
+    /** Size from the BMP info header, then the length an uncompressed bitmap needs: ImageIO grey-fills the rest. */
+    private void checkBmp(byte[] b) {
+        ByteBuffer buf = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+        int headerSize = buf.getInt(14);
+        long width;
+        long height;
+        int bitsPerPixel;
+        int compression = 0;
+        if (headerSize == 12) {
+            width = buf.getShort(18) & 0xFFFF;
+            height = buf.getShort(20) & 0xFFFF;
+            bitsPerPixel = buf.getShort(24) & 0xFFFF;
+        } else {
+            if (b.length < 34) {
+                throw new IntakeException(IntakeError.DECODE_FAILED, "BMP header is truncated");
+            }
+            width = buf.getInt(18);
+            height = Math.abs((long) buf.getInt(22));
+            bitsPerPixel = buf.getShort(28) & 0xFFFF;
+            compression = buf.getInt(30);
+        }
+        checkCap(ImageFormat.BMP, width, height);
+        boolean uncompressed = compression == 0 || compression == 3 || compression == 6;
+        long dataOffset = buf.getInt(10) & 0xFFFFFFFFL;
+        long needed = dataOffset + (width * bitsPerPixel + 31) / 32 * 4 * height;
+        if (uncompressed && b.length < needed) {
+            throw new IntakeException(IntakeError.DECODE_FAILED, "BMP is truncated: " + b.length + " of " + needed
+                    + " bytes");
         }
     }
 

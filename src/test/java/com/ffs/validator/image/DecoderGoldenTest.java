@@ -64,7 +64,7 @@ class DecoderGoldenTest {
     @Test
     void shouldStayWithinOneGreyLevelOfPillowWithTheImageIoFallback() {
         ImageDecoder fallback = new ImageDecoder(Long.MAX_VALUE, AlphaPolicy.DROP, true, Optional.empty(),
-                ImageDecoder.RasterListener.NONE);
+                LibWebp.instance(), ImageDecoder.RasterListener.NONE);
         for (String file : jpegCases()) {
             if (file.startsWith("cmyk") || file.startsWith("ycck")) {
                 continue;
@@ -81,17 +81,42 @@ class DecoderGoldenTest {
         return Goldens.cases("lossy");
     }
 
+    /** libwebp's animation decoder is what Pillow 9.4 runs for every WebP, so lossy pixels match exactly. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("lossyWebpCases")
+    void shouldDecodeLossyWebpExactlyAsPillowWithLibwebp(String file) {
+        assertThat(LibWebp.instance()).as("libwebp installed (Debian: libwebp7, libwebpdemux2)").isPresent();
+        Map<String, Goldens.NpyArray> golden = Goldens.npz(file);
+        byte[] bytes = Goldens.bytes(file);
+        assertSame(new ImageDecoder(Long.MAX_VALUE, AlphaPolicy.DROP).decode(bytes), golden.get("decoded_drop").rgb(),
+                file);
+        assertSame(new ImageDecoder(Long.MAX_VALUE, AlphaPolicy.WHITE).decode(bytes),
+                golden.get("decoded_white").rgb(), file + " over white");
+    }
+
     /**
-     * Lossy WebP: TwelveMonkeys' VP8 decoder against libwebp (Pillow's). Measured: see the printed figures and the
-     * README; the bound asserted is what was measured, rounded up.
+     * Without libwebp, TwelveMonkeys' Java VP8 decoder takes over: lossless files stay exact, lossy ones drift
+     * (its upsampling and YUV conversion differ from libwebp's). Measured on the golden lossy files: see the printed
+     * figures; asserted here is only that the fallback decodes the same picture (mean difference of a few levels).
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("lossyWebpCases")
-    void shouldDecodeLossyWebpCloseToPillow(String file) {
-        RgbImage decoded = new ImageDecoder(Long.MAX_VALUE, AlphaPolicy.DROP).decode(Goldens.bytes(file));
-        Diff d = Diff.of(decoded, Goldens.npz(file).get("decoded_drop").rgb());
-        System.out.printf("WebP (TwelveMonkeys) vs Pillow %-24s %s%n", file, d);
-        assertThat(d.withinOneShare()).isGreaterThanOrEqualTo(0.0);
+    void shouldDecodeLossyWebpRoughlyWithTheJavaFallback(String file) {
+        // Over white, so colours hidden under full transparency (which decoders fill differently) do not count.
+        ImageDecoder fallback = new ImageDecoder(Long.MAX_VALUE, AlphaPolicy.WHITE, true, TurboJpeg.instance(),
+                Optional.empty(), ImageDecoder.RasterListener.NONE);
+        Diff d = Diff.of(fallback.decode(Goldens.bytes(file)), Goldens.npz(file).get("decoded_white").rgb());
+        System.out.printf("WebP TwelveMonkeys vs Pillow %-26s %s%n", file, d);
+        assertThat(d.meanAbs()).isLessThan(5.0);
+    }
+
+    @Test
+    void shouldDecodeLosslessWebpExactlyWithTheJavaFallback() {
+        ImageDecoder fallback = new ImageDecoder(Long.MAX_VALUE, AlphaPolicy.DROP, true, TurboJpeg.instance(),
+                Optional.empty(), ImageDecoder.RasterListener.NONE);
+        for (String file : List.of("lossless_96x64.webp", "alpha-lossless_96x64.webp")) {
+            assertSame(fallback.decode(Goldens.bytes(file)), Goldens.npz(file).get("decoded_drop").rgb(), file);
+        }
     }
 
     static void assertSame(RgbImage actual, RgbImage expected, String what) {
@@ -102,7 +127,7 @@ class DecoderGoldenTest {
     }
 
     /** How far two rasters of one size are apart. */
-    record Diff(long values, long identical, long withinOne, int maxAbs) {
+    record Diff(long values, long identical, long withinOne, int maxAbs, long sumAbs) {
 
         static Diff of(RgbImage a, RgbImage b) {
             assertThat(a.width()).isEqualTo(b.width());
@@ -110,6 +135,7 @@ class DecoderGoldenTest {
             long same = 0;
             long one = 0;
             int max = 0;
+            long sum = 0;
             byte[] pa = a.pixels();
             byte[] pb = b.pixels();
             for (int i = 0; i < pa.length; i++) {
@@ -117,8 +143,13 @@ class DecoderGoldenTest {
                 same += d == 0 ? 1 : 0;
                 one += d <= 1 ? 1 : 0;
                 max = Math.max(max, d);
+                sum += d;
             }
-            return new Diff(pa.length, same, one, max);
+            return new Diff(pa.length, same, one, max, sum);
+        }
+
+        double meanAbs() {
+            return (double) sumAbs / values;
         }
 
         double withinOneShare() {
@@ -127,8 +158,8 @@ class DecoderGoldenTest {
 
         @Override
         public String toString() {
-            return String.format("identical %.3f%%, within 1 level %.4f%%, max |diff| %d (%d values)",
-                    100.0 * identical / values, 100.0 * withinOne / values, maxAbs, values);
+            return String.format("identical %.3f%%, within 1 level %.4f%%, mean |diff| %.2f, max |diff| %d (%d values)",
+                    100.0 * identical / values, 100.0 * withinOne / values, meanAbs(), maxAbs, values);
         }
     }
 }
