@@ -8,14 +8,16 @@ Run from the repository root with Debian's Pillow and numpy (no transformers nee
 Output goes to src/test/resources/images/golden/:
   - the input images (PNG, JPEG, GIF, BMP, WebP, TIFF), generated deterministically here;
   - <input>.npz (numpy savez_compressed) with Pillow's results:
-      decoded_drop   uint8 3xHxW  ImageOps.exif_transpose then convert("RGB")
+      decoded_drop   uint8 3xHxW  ImageOps.exif_transpose then convert("RGB") (left out for plain RGB PNGs, which
+                                  decode to themselves)
       decoded_white  uint8 3xHxW  the same, transparency composited onto white with Image.alpha_composite
       <model>_pixels uint8 3xhxw  the resized and centre-cropped raster the model sees (before rescaling)
       <model>_box    int32 [top, left, resized height, resized width]
       <model>_lut    float32 3x256: what rescale + normalise make of every uint8 value, per channel
     uint8 rasters are stored channel-major with every row delta-coded (each value minus its left neighbour, mod
-    256, as PNG's Sub filter), which compresses ten times better. The script checks that <model>_lut[c][<model>_pixels] reproduces the pipeline's float32 CHW tensor exactly,
-    so the tensor itself need not be stored;
+    256, as PNG's Sub filter), which compresses ten times better. The script checks that
+    <model>_lut[c][<model>_pixels] reproduces the pipeline's float32 CHW tensor exactly, so the tensor itself need
+    not be stored;
   - manifest.json: versions, the three models' preprocessor configs and the cases.
 
 The preprocessing reproduces the Hugging Face image processors' PIL backend without importing transformers:

@@ -38,6 +38,11 @@ class PreprocessorGoldenTest {
         PreprocessorConfig cfg = Goldens.model(model);
         RgbImage decoded = new ImageDecoder(Long.MAX_VALUE, AlphaPolicy.DROP).decode(Goldens.bytes(file));
 
+        int[] box = golden.get(model + "_box").ints();
+        int[] resized = Preprocessor.resizedSize(decoded, cfg);
+        assertThat(new int[] {resized[1], resized[0]}).as("resized height, width")
+                .containsExactly(box[2], box[3]);
+
         RgbImage expectedPixels = golden.get(model + "_pixels").rgb();
         RgbImage actualPixels = Preprocessor.resizeAndCrop(decoded, cfg);
         assertThat(actualPixels.width()).isEqualTo(expectedPixels.width());
