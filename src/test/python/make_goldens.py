@@ -303,6 +303,11 @@ def build_inputs():
     add("animated_96x64.gif", modes)
     gif_trns = Image.fromarray(small).quantize(32, dither=Image.Dither.NONE)
     save(gif_trns, "trns_96x64.gif", modes, transparency=5)
+    for trns in (False, True):
+        name = "offset-trns_24x16.gif" if trns else "offset_24x16.gif"
+        with open(os.path.join(OUT, name), "wb") as f:
+            f.write(gif_with_offset_first_frame(trns))
+        add(name, modes)
     save(Image.fromarray(small), "rgb24_96x64.bmp", modes)
     save(Image.fromarray(small).quantize(40, dither=Image.Dither.NONE), "palette8_96x64.bmp", modes)
     save(Image.fromarray(small).convert("L"), "grey8_96x64.bmp", modes)
@@ -321,6 +326,61 @@ def build_inputs():
     save(Image.fromarray(small).convert("L"), "grey-deflate_96x64.tif", modes, compression="tiff_adobe_deflate")
     save(Image.fromarray(np.dstack([small, alpha_ramp(96, 64)]), "RGBA"), "rgba_96x64.tif", modes)
     return cases
+
+
+def gif_blocks(data):
+    """(kind, start, end) of every block after the header, logical screen and global colour table."""
+    p = 13
+    if data[10] & 0x80:
+        p += 3 * (2 << (data[10] & 7))
+    out = []
+    while p < len(data):
+        start = p
+        if data[p] == 0x21:
+            p += 2
+            while data[p]:
+                p += data[p] + 1
+            out.append(("ext", start, p + 1))
+            p += 1
+        elif data[p] == 0x2C:
+            local = data[p + 9]
+            p += 10
+            if local & 0x80:
+                p += 3 * (2 << (local & 7))
+            p += 1
+            while data[p]:
+                p += data[p] + 1
+            out.append(("img", start, p + 1))
+            p += 1
+        else:
+            out.append(("end", p, p + 1))
+            break
+    return out
+
+
+def gif_with_offset_first_frame(transparency):
+    """Pillow writes a full first frame; keeping only its second frame leaves a GIF whose first frame is offset."""
+    a = Image.new("P", (24, 16), 2)
+    a.putpalette([0, 0, 0, 255, 0, 0, 0, 255, 0, 0, 0, 255] + [9, 9, 9] * 252)
+    b = a.copy()
+    for x in range(5, 15):
+        for y in range(3, 11):
+            b.putpixel((x, y), 1 if (x + y) % 3 else 3)
+    buf = io.BytesIO()
+    kwargs = {"transparency": 3} if transparency else {}
+    a.save(buf, "GIF", save_all=True, append_images=[b], duration=100, optimize=False, **kwargs)
+    data = buf.getvalue()
+    blocks = gif_blocks(data)
+    images = [i for i, blk in enumerate(blocks) if blk[0] == "img"]
+    second = images[1]
+    keep = [blk for blk in blocks[images[0] + 1:second + 1]]
+    head = bytearray(data[:blocks[0][1]])
+    head[11] = 1  # a background index other than 0, which Pillow 9.4 does not paint for the first frame
+    out = bytes(head) + b"".join(data[s:e] for _, s, e in keep if True) + b"\x3b"
+    x, y = int.from_bytes(data[blocks[second][1] + 1:blocks[second][1] + 3], "little"), \
+        int.from_bytes(data[blocks[second][1] + 3:blocks[second][1] + 5], "little")
+    assert (x, y) != (0, 0), "the second frame should be offset"
+    return out
 
 
 def png_bytes(array, colour_type, bit_depth):
