@@ -70,11 +70,27 @@ public final class PillowResize {
     }
 
     /**
-     * Horizontal pass for the region's columns over source rows {@code [firstRow, firstRow + rows)}: per output
-     * pixel, the taps of its row, three channels at once, two rows per sweep so each weight is loaded once for six
-     * multiply-adds. Returns rows x region columns, interleaved RGB, clamped to 8 bits as Pillow's intermediate.
+     * Horizontal pass for the region's columns over source rows {@code [firstRow, firstRow + rows)}. Returns rows x
+     * region columns, interleaved RGB, clamped to 8 bits as Pillow's intermediate image.
+     *
+     * <p>With many taps, red and blue share one {@code long} multiply: a source pixel becomes {@code R + B * 2^32}, so each tap
+     * adds {@code R*w + B*w * 2^32} and the sum is {@code sumR + sumB * 2^32} exactly (no 64-bit overflow: each
+     * sum fits the 32-bit accumulator Pillow uses). The low half, read as a signed int, is Pillow's red sum; the
+     * rest, shifted down, its blue sum. Two multiplies per tap instead of three, bit for bit the same.
      */
     static byte[] horizontalPass(RgbImage in, int firstRow, int rows, Coefficients c, int left, int regionWidth) {
+        // Packing costs a pass over each source row; it pays off when the row's taps are many times its width.
+        return (long) regionWidth * c.ksize * 2 >= 5L * in.width()
+                ? horizontalPassPacked(in, firstRow, rows, c, left, regionWidth)
+                : horizontalPassPlain(in, firstRow, rows, c, left, regionWidth);
+    }
+
+    /**
+     * The horizontal pass as Pillow writes it, three channel sums per output pixel, two rows per sweep so each
+     * weight is loaded once for six multiply-adds.
+     */
+    static byte[] horizontalPassPlain(RgbImage in, int firstRow, int rows, Coefficients c, int left,
+            int regionWidth) {
         byte[] src = in.pixels();
         int inStride = in.width() * 3;
         int stride = regionWidth * 3;
@@ -134,6 +150,45 @@ public final class PillowResize {
                 out[o] = clip8(a0);
                 out[o + 1] = clip8(a1);
                 out[o + 2] = clip8(a2);
+            }
+        }
+        return out;
+    }
+
+    /** The horizontal pass with red and blue packed into one {@code long} (see {@link #horizontalPass}). */
+    static byte[] horizontalPassPacked(RgbImage in, int firstRow, int rows, Coefficients c, int left,
+            int regionWidth) {
+        byte[] src = in.pixels();
+        int width = in.width();
+        int stride = regionWidth * 3;
+        byte[] out = new byte[rows * stride];
+        int[] kk = c.weights;
+        int ksize = c.ksize;
+        long[] redBlue = new long[width];
+        int[] green = new int[width];
+        final long half = HALF + ((long) HALF << 32);
+        for (int y = 0; y < rows; y++) {
+            int p = (y + firstRow) * width * 3;
+            for (int x = 0; x < width; x++, p += 3) {
+                redBlue[x] = (src[p] & 0xFF) | (long) (src[p + 2] & 0xFF) << 32;
+                green[x] = src[p + 1] & 0xFF;
+            }
+            int o = y * stride;
+            for (int xx = left; xx < left + regionWidth; xx++, o += 3) {
+                int xmin = c.bounds[xx * 2];
+                int count = c.bounds[xx * 2 + 1];
+                int k = xx * ksize - xmin;
+                long rb = half;
+                int g = HALF;
+                for (int x = xmin; x < xmin + count; x++) {
+                    int w = kk[k + x];
+                    rb += redBlue[x] * w;
+                    g += green[x] * w;
+                }
+                int r = (int) rb;
+                out[o] = clip8(r);
+                out[o + 1] = clip8(g);
+                out[o + 2] = clip8((int) ((rb - r) >> 32));
             }
         }
         return out;

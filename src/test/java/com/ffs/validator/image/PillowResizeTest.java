@@ -35,6 +35,10 @@ class PillowResizeTest {
             RgbImage expected = ReferenceResize.resize(image, tw, th, filter);
             String what = w + "x" + h + " -> " + tw + "x" + th + " " + filter;
 
+            PillowResize.Coefficients horizontal = PillowResize.Coefficients.compute(w, tw, filter);
+            assertThat(PillowResize.horizontalPassPacked(image, 0, h, horizontal, 0, tw)).as(what + " packed")
+                    .isEqualTo(PillowResize.horizontalPassPlain(image, 0, h, horizontal, 0, tw));
+
             RgbImage full = PillowResize.resize(image, tw, th, filter);
             assertThat(full.pixels()).as(what).isEqualTo(expected.pixels());
 
