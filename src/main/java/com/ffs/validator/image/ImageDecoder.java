@@ -139,6 +139,11 @@ public class ImageDecoder {
             throw new IntakeException(IntakeError.IMAGE_TOO_LARGE, format.displayName() + " of " + width + "x"
                     + height + " = " + width * height + " pixels exceeds the cap of " + maxPixels);
         }
+        if (width * height * 4 > Integer.MAX_VALUE - 16) {
+            // Whatever the configured cap, a Java array holds at most 2 GB (CMYK and RGBA need 4 bytes a pixel).
+            throw new IntakeException(IntakeError.IMAGE_TOO_LARGE, format.displayName() + " of " + width + "x"
+                    + height + " is larger than one raster can hold");
+        }
         listener.allocating(format, width, height);
     }
 
@@ -399,18 +404,17 @@ public class ImageDecoder {
         }
     }
 
+    /** Other layouts (packed ints, BGR, premultiplied) through getRGB, which un-premultiplies where needed. */
     private void fromArgb(BufferedImage image, byte[] out) {
         int w = image.getWidth();
         int h = image.getHeight();
         int[] row = new int[w];
-        boolean premultiplied = image.isAlphaPremultiplied();
+        boolean hasAlpha = image.getColorModel().hasAlpha();
         for (int y = 0; y < h; y++) {
-            // getRGB un-premultiplies where the image stores premultiplied samples.
             image.getRGB(0, y, w, 1, row, 0, w);
             for (int x = 0; x < w; x++) {
                 int argb = row[x];
-                put(out, y * w + x, (argb >> 16) & 0xFF, (argb >> 8) & 0xFF, argb & 0xFF,
-                        premultiplied || image.getColorModel().hasAlpha() ? argb >>> 24 : 255);
+                put(out, y * w + x, (argb >> 16) & 0xFF, (argb >> 8) & 0xFF, argb & 0xFF, hasAlpha ? argb >>> 24 : 255);
             }
         }
     }

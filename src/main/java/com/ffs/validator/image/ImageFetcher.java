@@ -127,23 +127,37 @@ public class ImageFetcher {
                 return;
             }
             String hostKey = target.host() + ":" + target.port();
-            AsyncPermits hostPermits = perHost.computeIfAbsent(hostKey, h -> new AsyncPermits(config.maxPerHost()));
-            hostPermits.acquire()
+            // Taking the ticket inside compute() keeps it atomic with the removal of idle entries below.
+            AsyncPermits[] holder = new AsyncPermits[1];
+            @SuppressWarnings("unchecked")
+            CompletableFuture<Void>[] ticket = new CompletableFuture[1];
+            perHost.compute(hostKey, (key, existing) -> {
+                AsyncPermits permits = existing != null ? existing : new AsyncPermits(config.maxPerHost());
+                holder[0] = permits;
+                ticket[0] = permits.acquire();
+                return permits;
+            });
+            AsyncPermits hostPermits = holder[0];
+            ticket[0]
                     .thenCompose(v -> global.acquire())
                     .thenAccept(v -> {
                         Runnable release = () -> {
                             global.release();
                             hostPermits.release();
-                            if (hostPermits.idle()) {
-                                perHost.remove(hostKey, hostPermits);
-                            }
+                            perHost.computeIfPresent(hostKey, (key, permits) -> permits.idle() ? null : permits);
                         };
                         if (result.isDone()) {
                             // Timed out while queued for a permit.
                             release.run();
                             return;
                         }
-                        exchange(target, address, result).whenComplete((hop, e) -> {
+                        CompletableFuture<Hop> exchange;
+                        try {
+                            exchange = exchange(target, address, result);
+                        } catch (RuntimeException e) {
+                            exchange = CompletableFuture.failedFuture(e);
+                        }
+                        exchange.whenComplete((hop, e) -> {
                             release.run();
                             if (e != null) {
                                 result.completeExceptionally(unwrap(e));
