@@ -31,8 +31,8 @@ public final class AddressPolicy {
             Cidr.parse("198.51.100.0/24", "documentation"),
             Cidr.parse("203.0.113.0/24", "documentation"),
             Cidr.parse("224.0.0.0/4", "multicast"),
-            Cidr.parse("240.0.0.0/4", "reserved"),
             Cidr.parse("255.255.255.255/32", "broadcast"),
+            Cidr.parse("240.0.0.0/4", "reserved"),
             Cidr.parse("::/128", "unspecified"),
             Cidr.parse("::1/128", "loopback"),
             Cidr.parse("fc00::/7", "unique-local"),
@@ -40,6 +40,7 @@ public final class AddressPolicy {
             Cidr.parse("fec0::/10", "site-local"),
             Cidr.parse("ff00::/8", "multicast"),
             Cidr.parse("2001:db8::/32", "documentation"),
+            Cidr.parse("2001::/32", "Teredo"),
             Cidr.parse("100::/64", "discard"));
 
     private final boolean allowPrivate;
@@ -105,7 +106,8 @@ public final class AddressPolicy {
 
     /**
      * The IPv4 address inside an IPv6 address that carries one: IPv4-mapped {@code ::ffff:a.b.c.d}, IPv4-compatible
-     * {@code ::a.b.c.d}, NAT64 {@code 64:ff9b::/96} and 6to4 {@code 2002::/16}.
+     * {@code ::a.b.c.d}, IPv4-translated {@code ::ffff:0:a.b.c.d}, NAT64 {@code 64:ff9b::/96} and 6to4
+     * {@code 2002::/16}.
      */
     static Optional<Inet4Address> embeddedIpv4(InetAddress address) {
         if (!(address instanceof Inet6Address)) {
@@ -118,9 +120,12 @@ public final class AddressPolicy {
         }
         boolean mapped = zeroPrefix && (b[10] & 0xFF) == 0xFF && (b[11] & 0xFF) == 0xFF;
         boolean compatible = zeroPrefix && b[10] == 0 && b[11] == 0 && !(isZero(b, 12, 3) && (b[15] == 0 || b[15] == 1));
+        // SIIT's IPv4-translated form ::ffff:0:a.b.c.d.
+        boolean translated = isZero(b, 0, 8) && (b[8] & 0xFF) == 0xFF && (b[9] & 0xFF) == 0xFF && b[10] == 0
+                && b[11] == 0;
         boolean nat64 = (b[0] & 0xFF) == 0x00 && (b[1] & 0xFF) == 0x64 && (b[2] & 0xFF) == 0xFF && (b[3] & 0xFF) == 0x9B
                 && isZero(b, 4, 8);
-        if (mapped || compatible || nat64) {
+        if (mapped || compatible || translated || nat64) {
             return Optional.of(ipv4(b[12], b[13], b[14], b[15]));
         }
         if ((b[0] & 0xFF) == 0x20 && (b[1] & 0xFF) == 0x02) {

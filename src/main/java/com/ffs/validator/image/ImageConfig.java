@@ -14,4 +14,22 @@ public interface ImageConfig {
     /** Transparent pixels: {@code white} composites onto white, {@code drop} discards alpha as Pillow's convert("RGB"). */
     @WithDefault("white")
     AlphaPolicy alpha();
+
+    /** Apply the EXIF orientation tag (rotate or flip) as Hugging Face's load_image does with ImageOps.exif_transpose. */
+    @WithDefault("true")
+    boolean exifOrientation();
+
+    /** JPEG decoder: {@code auto} uses libjpeg-turbo (as Pillow) when installed and ImageIO otherwise; {@code imageio} forces ImageIO. */
+    @WithDefault("auto")
+    JpegDecoder jpegDecoder();
+
+    /** The JPEG decoders the service can use. */
+    enum JpegDecoder {
+        /** libjpeg-turbo when its library loads, ImageIO otherwise. */
+        AUTO,
+        /** libjpeg-turbo, refusing to start without it. */
+        TURBOJPEG,
+        /** The JDK's ImageIO with TwelveMonkeys' JPEG plugin. */
+        IMAGEIO
+    }
 }

@@ -2,23 +2,26 @@ package com.ffs.validator.image;
 
 import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import javax.net.ssl.SSLException;
+
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
+import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -28,138 +31,189 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
+import io.vertx.core.net.TrustOptions;
 
 /**
- * Fetches image URLs on non-blocking I/O without letting a URL reach what it must not. The host is resolved here,
- * every address is checked against the {@link AddressPolicy}, and the connection goes to the checked address
- * (TLS still verifies the host name), so DNS rebinding has no window. Each redirect hop is checked the same way.
+ * Fetches image URLs on non-blocking I/O without letting a URL reach what it must not.
+ *
+ * <ul>
+ *   <li>The host is resolved here and every address it resolves to is checked against the {@link AddressPolicy};
+ *       the connection then goes to the checked address ({@link RequestOptions#setServer}), while the Host header,
+ *       SNI and certificate verification still use the host name. DNS rebinding has no window.</li>
+ *   <li>Redirects are followed by hand, each hop parsed and checked the same way, at most
+ *       {@code validator.fetch.max-redirects}.</li>
+ *   <li>Connect, per-read (idle) and total deadlines; the byte cap is enforced while streaming, whatever
+ *       Content-Length says.</li>
+ *   <li>Concurrency is capped per host and globally; a hop waits for its host's permit before it takes a global
+ *       one, so a slow host queues behind itself without holding everyone's slots.</li>
+ * </ul>
  */
 @ApplicationScoped
 public class ImageFetcher {
+
+    /** Resolves a host name to its addresses; blocking, called off the event loop. */
+    @FunctionalInterface
+    interface HostResolver {
+        InetAddress[] resolve(String host) throws UnknownHostException;
+    }
 
     private final FetchConfig config;
     private final AddressPolicy policy;
     private final Vertx vertx;
     private final HttpClient client;
-    private final ExecutorService resolver;
+    private final HostResolver resolver;
+    private final ExecutorService lookups;
     private final AsyncPermits global;
     private final Map<String, AsyncPermits> perHost = new ConcurrentHashMap<>();
 
+    @Inject
     public ImageFetcher(Vertx vertx, FetchConfig config) {
+        this(vertx, config, InetAddress::getAllByName, null);
+    }
+
+    ImageFetcher(Vertx vertx, FetchConfig config, HostResolver resolver, TrustOptions trust) {
         this.vertx = vertx;
         this.config = config;
+        this.resolver = resolver;
         this.policy = new AddressPolicy(config.allowPrivate(), config.allowedHosts().orElse(List.of()));
-        this.client = vertx.createHttpClient(new HttpClientOptions()
+        HttpClientOptions options = new HttpClientOptions()
                 .setConnectTimeout((int) config.connectTimeout().toMillis())
                 .setKeepAlive(true)
+                // Vert.x's own pool never limits below the per-host cap.
+                .setMaxPoolSize(Math.max(1, config.maxPerHost()))
                 .setVerifyHost(true)
+                .setTrustAll(false)
                 .setMaxRedirects(0)
-                .setDecompressionSupported(false));
+                .setDecompressionSupported(false);
+        if (trust != null) {
+            options.setTrustOptions(trust);
+        }
+        this.client = vertx.createHttpClient(options);
         // The JDK resolver blocks, so lookups run beside the event loop; they are short and few.
-        this.resolver = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("dns-", 0).factory());
+        this.lookups = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("dns-", 0).factory());
         this.global = new AsyncPermits(config.maxConcurrent());
     }
 
     @PreDestroy
     void close() {
         client.close();
-        resolver.shutdownNow();
+        lookups.shutdownNow();
     }
 
     /** Downloads {@code url}; the future fails with an {@link IntakeException}. */
     public CompletableFuture<byte[]> fetch(String url) {
-        URI uri;
+        FetchTarget target;
         try {
-            uri = checkedUri(url);
+            target = FetchTarget.parse(url);
         } catch (IntakeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        long deadline = System.nanoTime() + config.totalTimeout().toNanos();
         CompletableFuture<byte[]> result = new CompletableFuture<>();
-        long timer = vertx.setTimer(config.totalTimeout().toMillis(), id -> result.completeExceptionally(
-                new IntakeException(IntakeError.FETCH_TIMEOUT, "no complete image within "
-                        + config.totalTimeout().toMillis() + " ms")));
+        long totalMillis = Math.max(1, config.totalTimeout().toMillis());
+        long timer = vertx.setTimer(totalMillis, id -> result.completeExceptionally(
+                new IntakeException(IntakeError.FETCH_TIMEOUT, "no complete image within " + totalMillis + " ms")));
         result.whenComplete((bytes, error) -> vertx.cancelTimer(timer));
-        global.acquire().thenRun(() -> {
-            result.whenComplete((bytes, error) -> global.release());
-            follow(uri, 0, deadline, result);
-        });
+        follow(target, 0, result);
         return result;
     }
 
-    private void follow(URI uri, int hop, long deadline, CompletableFuture<byte[]> result) {
+    private void follow(FetchTarget target, int redirects, CompletableFuture<byte[]> result) {
         if (result.isDone()) {
             return;
         }
-        String host = uri.getHost();
-        resolve(host).whenComplete((address, error) -> {
+        resolve(target).whenComplete((address, error) -> {
             if (error != null) {
                 result.completeExceptionally(unwrap(error));
                 return;
             }
-            AsyncPermits hostPermits = perHost.computeIfAbsent(host.toLowerCase(Locale.ROOT),
-                    h -> new AsyncPermits(config.maxPerHost()));
-            hostPermits.acquire().thenRun(() -> {
-                CompletableFuture<Hop> hopResult = request(uri, address, deadline, result);
-                hopResult.whenComplete((h, e) -> {
-                    hostPermits.release();
-                    if (hostPermits.idle()) {
-                        perHost.remove(host.toLowerCase(Locale.ROOT), hostPermits);
-                    }
-                    if (e != null) {
-                        result.completeExceptionally(unwrap(e));
-                    } else if (h.redirect() != null) {
-                        if (hop + 1 > config.maxRedirects()) {
-                            result.completeExceptionally(new IntakeException(IntakeError.FETCH_HTTP_STATUS,
-                                    "more than " + config.maxRedirects() + " redirects"));
+            String hostKey = target.host() + ":" + target.port();
+            // Taking the ticket inside compute() keeps it atomic with the removal of idle entries below.
+            AsyncPermits[] holder = new AsyncPermits[1];
+            @SuppressWarnings("unchecked")
+            CompletableFuture<Void>[] ticket = new CompletableFuture[1];
+            perHost.compute(hostKey, (key, existing) -> {
+                AsyncPermits permits = existing != null ? existing : new AsyncPermits(config.maxPerHost());
+                holder[0] = permits;
+                ticket[0] = permits.acquire();
+                return permits;
+            });
+            AsyncPermits hostPermits = holder[0];
+            ticket[0]
+                    .thenCompose(v -> global.acquire())
+                    .thenAccept(v -> {
+                        Runnable release = () -> {
+                            global.release();
+                            hostPermits.release();
+                            perHost.computeIfPresent(hostKey, (key, permits) -> permits.idle() ? null : permits);
+                        };
+                        if (result.isDone()) {
+                            // Timed out while queued for a permit.
+                            release.run();
                             return;
                         }
+                        CompletableFuture<Hop> exchange;
                         try {
-                            follow(checkedUri(uri.resolve(h.redirect()).toString()), hop + 1, deadline, result);
-                        } catch (IntakeException | IllegalArgumentException ex) {
-                            result.completeExceptionally(ex instanceof IntakeException ie ? ie
-                                    : new IntakeException(IntakeError.INVALID_URL, "bad redirect target: " + h.redirect()));
+                            exchange = exchange(target, address, result);
+                        } catch (RuntimeException e) {
+                            exchange = CompletableFuture.failedFuture(e);
                         }
-                    } else {
-                        result.complete(h.body());
-                    }
-                });
-            });
+                        exchange.whenComplete((hop, e) -> {
+                            release.run();
+                            if (e != null) {
+                                result.completeExceptionally(unwrap(e));
+                            } else if (hop.redirect() != null) {
+                                redirect(target, hop.redirect(), redirects, result);
+                            } else {
+                                result.complete(hop.body());
+                            }
+                        });
+                    });
         });
+    }
+
+    private void redirect(FetchTarget from, String location, int redirects, CompletableFuture<byte[]> result) {
+        if (redirects + 1 > config.maxRedirects()) {
+            result.completeExceptionally(new IntakeException(IntakeError.FETCH_HTTP_STATUS,
+                    "more than " + config.maxRedirects() + " redirects"));
+            return;
+        }
+        FetchTarget next;
+        try {
+            next = from.redirect(location);
+        } catch (IntakeException e) {
+            result.completeExceptionally(new IntakeException(e.error(), "redirect: " + e.getMessage()));
+            return;
+        }
+        follow(next, redirects + 1, result);
     }
 
     /** One HTTP exchange: either a body or a redirect target. */
     private record Hop(byte[] body, String redirect) {
     }
 
-    private CompletableFuture<Hop> request(URI uri, InetAddress address, long deadline,
+    private CompletableFuture<Hop> exchange(FetchTarget target, InetAddress address,
             CompletableFuture<byte[]> overall) {
         CompletableFuture<Hop> hop = new CompletableFuture<>();
-        boolean https = uri.getScheme().equalsIgnoreCase("https");
-        int port = uri.getPort() > 0 ? uri.getPort() : (https ? 443 : 80);
-        String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
-        if (uri.getRawQuery() != null) {
-            path += "?" + uri.getRawQuery();
-        }
         RequestOptions options = new RequestOptions()
                 .setMethod(HttpMethod.GET)
-                .setServer(SocketAddress.inetSocketAddress(port, address.getHostAddress()))
-                .setHost(uri.getHost())
-                .setPort(port)
-                .setSsl(https)
-                .setURI(path)
+                .setServer(SocketAddress.inetSocketAddress(target.port(), address.getHostAddress()))
+                .setHost(target.hostHeader())
+                .setPort(target.port())
+                .setSsl(target.https())
+                .setURI(target.pathAndQuery())
                 .setFollowRedirects(false)
                 .setConnectTimeout(config.connectTimeout().toMillis())
                 .setIdleTimeout(config.readTimeout().toMillis())
                 .putHeader(HttpHeaderNames.USER_AGENT, config.userAgent())
-                .putHeader(HttpHeaderNames.ACCEPT, "image/*,*/*;q=0.5");
+                .putHeader(HttpHeaderNames.ACCEPT, "image/*,*/*;q=0.5")
+                .putHeader(HttpHeaderNames.ACCEPT_ENCODING, "identity");
         client.request(options).onComplete(ar -> {
             if (ar.failed()) {
                 hop.completeExceptionally(connectionFailure(ar.cause()));
                 return;
             }
             HttpClientRequest req = ar.result();
-            // The overall deadline cuts a slow body too: resetting the request ends the stream.
+            // The total deadline cuts a slow body too: resetting the request closes the stream.
             overall.whenComplete((b, e) -> {
                 if (e != null) {
                     req.reset();
@@ -178,11 +232,19 @@ public class ImageFetcher {
 
     private void readBody(HttpClientResponse response, CompletableFuture<Hop> hop, HttpClientRequest req) {
         int status = response.statusCode();
-        if (status >= 300 && status < 400 && status != 304) {
+        boolean redirect = status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+        if (redirect || status < 200 || status >= 300) {
             String location = response.getHeader(HttpHeaderNames.LOCATION);
+            // The body of a redirect or an error page is not wanted, and may be endless: drop the connection.
             response.handler(buf -> {
             });
-            if (location == null) {
+            response.exceptionHandler(e -> {
+            });
+            req.reset();
+            if (!redirect) {
+                String reason = response.statusMessage() == null ? "" : " " + response.statusMessage();
+                hop.completeExceptionally(new IntakeException(IntakeError.FETCH_HTTP_STATUS, "HTTP " + status + reason));
+            } else if (location == null || location.isBlank()) {
                 hop.completeExceptionally(new IntakeException(IntakeError.FETCH_HTTP_STATUS,
                         "HTTP " + status + " without a Location header"));
             } else {
@@ -190,59 +252,72 @@ public class ImageFetcher {
             }
             return;
         }
-        if (status < 200 || status >= 300) {
-            response.handler(buf -> {
-            });
-            req.reset();
-            hop.completeExceptionally(new IntakeException(IntakeError.FETCH_HTTP_STATUS, "HTTP " + status));
-            return;
-        }
+        long max = config.maxBytes();
         String declared = response.getHeader(HttpHeaderNames.CONTENT_LENGTH);
+        long expected = -1;
         if (declared != null) {
             try {
-                if (Long.parseLong(declared.trim()) > config.maxBytes()) {
-                    req.reset();
-                    hop.completeExceptionally(tooLarge());
-                    return;
-                }
+                expected = Long.parseLong(declared.trim());
             } catch (NumberFormatException ignored) {
                 // A malformed length is ignored; the streaming cap still holds.
             }
+            if (expected > max) {
+                req.reset();
+                hop.completeExceptionally(tooLarge("declares " + expected + " bytes"));
+                return;
+            }
         }
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        ByteArrayOutputStream body = new ByteArrayOutputStream((int) Math.min(Math.max(expected, 8192), max));
         AtomicBoolean aborted = new AtomicBoolean();
         response.handler(buf -> {
             if (aborted.get()) {
                 return;
             }
-            if (body.size() + (long) buf.length() > config.maxBytes()) {
+            if (body.size() + (long) buf.length() > max) {
                 aborted.set(true);
                 req.reset();
-                hop.completeExceptionally(tooLarge());
+                hop.completeExceptionally(tooLarge("sent more"));
                 return;
             }
             body.writeBytes(buf.getBytes());
         });
-        response.exceptionHandler(e -> hop.completeExceptionally(connectionFailure(e)));
+        response.exceptionHandler(e -> {
+            if (aborted.compareAndSet(false, true)) {
+                hop.completeExceptionally(connectionFailure(e));
+            }
+        });
         response.endHandler(v -> {
-            if (!aborted.get()) {
+            if (aborted.compareAndSet(false, true)) {
                 hop.complete(new Hop(body.toByteArray(), null));
             }
         });
     }
 
-    private IntakeException tooLarge() {
-        return new IntakeException(IntakeError.FETCH_TOO_LARGE, "image body exceeds " + config.maxBytes() + " bytes");
+    private IntakeException tooLarge(String detail) {
+        return new IntakeException(IntakeError.FETCH_TOO_LARGE, "image body exceeds the cap of " + config.maxBytes()
+                + " bytes (" + detail + ")");
     }
 
-    private CompletableFuture<InetAddress> resolve(String host) {
+    /** The address to connect to, after every address of the host passed the policy. */
+    private CompletableFuture<InetAddress> resolve(FetchTarget target) {
+        if (target.literal().isPresent()) {
+            InetAddress address = target.literal().get();
+            Optional<String> refusal = policy.refusal(address);
+            return refusal.isPresent()
+                    ? CompletableFuture.failedFuture(new IntakeException(IntakeError.FETCH_BLOCKED,
+                            refusal.get() + ", which this service does not fetch from"))
+                    : CompletableFuture.completedFuture(address);
+        }
+        String host = target.host();
         return CompletableFuture.supplyAsync(() -> {
-            Optional<java.net.Inet4Address> legacy = AddressPolicy.parseLegacyIpv4(host);
             InetAddress[] addresses;
             try {
-                addresses = legacy.isPresent() ? new InetAddress[] {legacy.get()} : InetAddress.getAllByName(host);
+                addresses = resolver.resolve(host);
             } catch (UnknownHostException e) {
                 throw new IntakeException(IntakeError.FETCH_FAILED, "cannot resolve host " + host);
+            }
+            if (addresses == null || addresses.length == 0) {
+                throw new IntakeException(IntakeError.FETCH_FAILED, "host " + host + " has no address");
             }
             if (policy.hostAllowlisted(host)) {
                 return addresses[0];
@@ -251,34 +326,14 @@ public class ImageFetcher {
                 Optional<String> refusal = policy.refusal(a);
                 if (refusal.isPresent()) {
                     // One refused address refuses the host: a name that resolves both ways is a rebinding setup.
+                    // The address itself is not echoed, so callers cannot map internal names.
                     throw new IntakeException(IntakeError.FETCH_BLOCKED, "host " + host + " resolves to "
-                            + refusal.get() + ", which this service does not fetch from");
+                            + refusal.get().replaceFirst("^\\S+( \\(\\S+\\))? is ", "") + ", which this service "
+                            + "does not fetch from");
                 }
             }
             return addresses[0];
-        }, resolver);
-    }
-
-    /** Validates syntax and scheme; the address check happens after resolution. */
-    static URI checkedUri(String url) {
-        URI uri;
-        try {
-            uri = new URI(url.trim());
-        } catch (URISyntaxException e) {
-            throw new IntakeException(IntakeError.INVALID_URL, "not a valid URL: " + e.getReason());
-        }
-        String scheme = uri.getScheme();
-        if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
-            throw new IntakeException(IntakeError.INVALID_URL, "only http and https URLs are fetched, got "
-                    + (scheme == null ? "no scheme" : "'" + scheme + "'"));
-        }
-        if (uri.getHost() == null || uri.getHost().isEmpty()) {
-            throw new IntakeException(IntakeError.INVALID_URL, "URL has no host");
-        }
-        if (uri.getRawUserInfo() != null) {
-            throw new IntakeException(IntakeError.INVALID_URL, "URLs with credentials are not fetched");
-        }
-        return uri;
+        }, lookups);
     }
 
     private static IntakeException connectionFailure(Throwable e) {
@@ -286,16 +341,20 @@ public class ImageFetcher {
             return ie;
         }
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        if (e instanceof TimeoutException || e instanceof io.netty.channel.ConnectTimeoutException
-                || message.toLowerCase(Locale.ROOT).contains("timeout") || message.contains("timed out")) {
+        String lower = message.toLowerCase(Locale.ROOT);
+        if (e instanceof TimeoutException || e instanceof ConnectTimeoutException || lower.contains("timeout")
+                || lower.contains("timed out")) {
             return new IntakeException(IntakeError.FETCH_TIMEOUT, "timed out: " + message);
+        }
+        if (e instanceof SSLException || e.getCause() instanceof SSLException) {
+            return new IntakeException(IntakeError.FETCH_FAILED, "TLS failed: " + message);
         }
         return new IntakeException(IntakeError.FETCH_FAILED, "connection failed: " + message);
     }
 
     private static Throwable unwrap(Throwable e) {
         Throwable t = e;
-        while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
+        while (t instanceof CompletionException && t.getCause() != null) {
             t = t.getCause();
         }
         return t;

@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class ImageSource {
 
     private static final Pattern BASE64 = Pattern.compile("[A-Za-z0-9+/=_\\-\\s]+");
+    private static final Pattern WHITESPACE = Pattern.compile("\\s");
     private static final int MIN_INLINE_CHARS = 16;
 
     private final ImageFetcher fetcher;
@@ -66,15 +67,25 @@ public class ImageSource {
     }
 
     private byte[] base64(String text) {
-        String compact = text.replaceAll("\\s", "");
-        if ((long) compact.length() * 3 / 4 > maxBytes) {
-            throw new IntakeException(IntakeError.FETCH_TOO_LARGE, "inline image exceeds " + maxBytes + " bytes");
+        String compact = WHITESPACE.matcher(text).replaceAll("");
+        // Four characters carry three bytes: refuse what cannot fit before decoding anything.
+        if (compact.length() / 4 > maxBytes / 3 + 1) {
+            throw tooLarge();
         }
+        byte[] bytes;
         try {
-            return (compact.indexOf('-') >= 0 || compact.indexOf('_') >= 0 ? Base64.getUrlDecoder() : Base64.getDecoder())
-                    .decode(compact);
+            bytes = (compact.indexOf('-') >= 0 || compact.indexOf('_') >= 0 ? Base64.getUrlDecoder()
+                    : Base64.getDecoder()).decode(compact);
         } catch (IllegalArgumentException e) {
             throw new IntakeException(IntakeError.INVALID_IMAGE_DATA, "invalid base64: " + e.getMessage());
         }
+        if (bytes.length > maxBytes) {
+            throw tooLarge();
+        }
+        return bytes;
+    }
+
+    private IntakeException tooLarge() {
+        return new IntakeException(IntakeError.FETCH_TOO_LARGE, "inline image exceeds " + maxBytes + " bytes");
     }
 }

@@ -16,56 +16,80 @@ public final class Preprocessor {
      * position, channel-major, and advances the position.
      */
     public static void write(RgbImage image, PreprocessorConfig cfg, FloatBuffer dst) {
-        RgbImage resized = resize(image, cfg);
+        RgbImage pixels = resizeAndCrop(image, cfg);
+        float[] lut = channelLookup(cfg);
         int outH = cfg.outputHeight();
         int outW = cfg.outputWidth();
-        int top = 0;
-        int left = 0;
-        if (cfg.centerCrop()) {
-            // Hugging Face's center_crop: floor division, so odd margins put the extra pixel at the bottom/right.
-            top = Math.floorDiv(resized.height() - outH, 2);
-            left = Math.floorDiv(resized.width() - outW, 2);
-        }
-        float[] lut = channelLookup(cfg);
         int plane = outH * outW;
         int base = dst.position();
-        byte[] px = resized.pixels();
+        byte[] px = pixels.pixels();
+        float[] row = new float[outW];
         for (int c = 0; c < 3; c++) {
             int lutOffset = c * 256;
-            int planeBase = base + c * plane;
             for (int y = 0; y < outH; y++) {
-                int sy = y + top;
-                int rowOut = planeBase + y * outW;
-                if (sy < 0 || sy >= resized.height()) {
-                    fill(dst, rowOut, outW, lut[lutOffset]);
-                    continue;
+                int p = y * outW * 3 + c;
+                for (int x = 0; x < outW; x++, p += 3) {
+                    row[x] = lut[lutOffset + (px[p] & 0xFF)];
                 }
-                int rowIn = sy * resized.width();
-                for (int x = 0; x < outW; x++) {
-                    int sx = x + left;
-                    // Outside the image (crop larger than the image) Hugging Face pads with zeros before rescaling.
-                    int v = (sx < 0 || sx >= resized.width()) ? 0 : px[(rowIn + sx) * 3 + c] & 0xFF;
-                    dst.put(rowOut + x, lut[lutOffset + v]);
-                }
+                dst.put(base + c * plane + y * outW, row);
             }
         }
         dst.position(base + 3 * plane);
     }
 
-    /** The resize step alone, exposed for golden tests of the intermediate uint8 raster. */
-    public static RgbImage resize(RgbImage image, PreprocessorConfig cfg) {
+    /**
+     * The uint8 raster the model sees: resized, then centre-cropped with Hugging Face's floor offsets. Only the
+     * cropped region is computed; where the crop is larger than the resized image, Hugging Face pads with zeros.
+     */
+    static RgbImage resizeAndCrop(RgbImage image, PreprocessorConfig cfg) {
+        int[] size = resizedSize(image, cfg);
+        int rw = size[0];
+        int rh = size[1];
+        if (!cfg.centerCrop()) {
+            return resize(image, cfg, rw, rh);
+        }
+        int outH = cfg.outputHeight();
+        int outW = cfg.outputWidth();
+        // Hugging Face's center_crop: floor division, so odd margins put the extra pixel at the bottom/right.
+        int top = Math.floorDiv(rh - outH, 2);
+        int left = Math.floorDiv(rw - outW, 2);
+        if (top >= 0 && left >= 0) {
+            // Without a resize the sizes match and this is a plain crop.
+            return PillowResize.resizeRegion(image, rw, rh, cfg.resample(), left, top, outW, outH);
+        }
+        RgbImage resized = resize(image, cfg, rw, rh);
+        byte[] out = new byte[outW * outH * 3];
+        for (int y = 0; y < outH; y++) {
+            for (int x = 0; x < outW; x++) {
+                int sy = y + top;
+                int sx = x + left;
+                if (sy >= 0 && sy < rh && sx >= 0 && sx < rw) {
+                    System.arraycopy(resized.pixels(), (sy * rw + sx) * 3, out, (y * outW + x) * 3, 3);
+                }
+            }
+        }
+        return new RgbImage(outW, outH, out);
+    }
+
+    private static RgbImage resize(RgbImage image, PreprocessorConfig cfg, int width, int height) {
+        return cfg.resizeMode() == PreprocessorConfig.ResizeMode.NONE ? image
+                : PillowResize.resize(image, width, height, cfg.resample());
+    }
+
+    /** The size the resize step produces, as {@code (width, height)}. */
+    static int[] resizedSize(RgbImage image, PreprocessorConfig cfg) {
         return switch (cfg.resizeMode()) {
-            case NONE -> image;
-            case EXACT -> PillowResize.resize(image, cfg.resizeWidth(), cfg.resizeHeight(), cfg.resample());
+            case NONE -> new int[] {image.width(), image.height()};
+            case EXACT -> new int[] {cfg.resizeWidth(), cfg.resizeHeight()};
             case SHORTEST_EDGE -> {
                 int w = image.width();
                 int h = image.height();
                 int s = cfg.shortestEdge();
                 // transformers' get_resize_output_image_size: int(size * long / short), truncated.
                 if (w <= h) {
-                    yield PillowResize.resize(image, s, (int) ((double) ((long) s * h) / w), cfg.resample());
+                    yield new int[] {s, (int) ((double) ((long) s * h) / w)};
                 }
-                yield PillowResize.resize(image, (int) ((double) ((long) s * w) / h), s, cfg.resample());
+                yield new int[] {(int) ((double) ((long) s * w) / h), s};
             }
         };
     }
@@ -86,11 +110,5 @@ public final class Preprocessor {
             }
         }
         return lut;
-    }
-
-    private static void fill(FloatBuffer dst, int at, int count, float value) {
-        for (int i = 0; i < count; i++) {
-            dst.put(at + i, value);
-        }
     }
 }
