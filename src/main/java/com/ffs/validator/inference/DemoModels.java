@@ -13,6 +13,7 @@ import java.util.SplittableRandom;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.ffs.validator.image.PreprocessorConfig;
 
 /**
  * Generates tiny demo models, in the model directory layout and with the real models' input and output contract,
@@ -25,7 +26,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * <li>siglip: a fixed random projection of the mean colour to 768 dimensions, so similar colours give similar
  * embeddings; text embeddings are sums of fixed random word vectors.</li>
  * </ul>
- * Each {@code config.json} carries {@code "ffs_demo": true}, so the service reports demo models as such.
+ * Each {@code config.json} carries {@code "ffs_demo": true}, so the service reports demo models as such, and each
+ * folder has a {@code reference_outputs.json}, so demo start-ups run the reference check too.
  */
 public final class DemoModels {
 
@@ -97,6 +99,7 @@ public final class DemoModels {
         pre.putArray("image_mean").add(0.5).add(0.5).add(0.5);
         pre.putArray("image_std").add(0.5).add(0.5).add(0.5);
         writeJson(dir.resolve(ModelDirectory.PREPROCESSOR_CONFIG), pre);
+        DemoReferences.write(dir, "demo/nsfw_image_detection", PreprocessorConfig.parse(pre), w, b, "logits");
     }
 
     private static void writeClip(Path dir) throws IOException {
@@ -132,6 +135,7 @@ public final class DemoModels {
         pre.putArray("image_mean").add(0.48145466).add(0.4578275).add(0.40821073);
         pre.putArray("image_std").add(0.26862954).add(0.26130258).add(0.27577711);
         writeJson(dir.resolve(ModelDirectory.PREPROCESSOR_CONFIG), pre);
+        DemoReferences.write(dir, "demo/CLIP-ViT-B-32", PreprocessorConfig.parse(pre), w, b, "image_embeds");
     }
 
     private static void writeSiglip(Path dir) throws IOException {
@@ -158,6 +162,7 @@ public final class DemoModels {
         pre.putArray("image_mean").add(0.5).add(0.5).add(0.5);
         pre.putArray("image_std").add(0.5).add(0.5).add(0.5);
         writeJson(dir.resolve(ModelDirectory.PREPROCESSOR_CONFIG), pre);
+        DemoReferences.write(dir, "demo/marqo-fashionSigLIP", PreprocessorConfig.parse(pre), w, b, "image_embeds");
     }
 
     /** pixel_values [N,3,224,224] -> mean per channel [N,3] -> x W + b -> output [N,dim]. */

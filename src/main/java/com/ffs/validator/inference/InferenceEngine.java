@@ -96,11 +96,12 @@ public class InferenceEngine {
                         dir.metadata().demo() ? " (DEMO model: outputs are not verdicts)" : "");
             }
             state = EngineState.READY;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
+            // LinkageError: a native library (ONNX Runtime, the tokenizer) that cannot load is a load failure too.
             failure = e.getMessage();
             state = EngineState.FAILED;
             closeModels();
-            throw e instanceof ModelLoadException ? e : new ModelLoadException(e.getMessage(), e);
+            throw e instanceof ModelLoadException mle ? mle : new ModelLoadException(e.getMessage(), e);
         }
     }
 
@@ -111,6 +112,21 @@ public class InferenceEngine {
     /** Why the engine failed, when it did. */
     public Optional<String> failure() {
         return Optional.ofNullable(failure);
+    }
+
+    /**
+     * Marks the engine unusable for good after a fatal runtime error: readiness and liveness go DOWN and stay down,
+     * and later calls fail, so that the orchestrator replaces the process. The first reason is kept.
+     */
+    public void markFailed(String reason) {
+        synchronized (this) {
+            if (state == EngineState.FAILED) {
+                return;
+            }
+            failure = reason;
+            state = EngineState.FAILED;
+        }
+        Log.errorf("Inference engine marked FAILED: %s", reason);
     }
 
     /** Each loaded model's status, in {@link ModelKind} order. */
@@ -131,6 +147,21 @@ public class InferenceEngine {
 
     public ModelMetadata metadata(ModelKind kind) {
         return model(kind).dir.metadata();
+    }
+
+    /** The export's reference outputs for {@code kind}, when its folder has {@code reference_outputs.json}. */
+    public Optional<ReferenceOutputs> referenceOutputs(ModelKind kind) {
+        return ReferenceOutputs.read(model(kind).dir.folder());
+    }
+
+    /** Whether {@code kind} runs a half-precision graph ({@code *_fp16.onnx}), whose outputs drift more. */
+    public boolean halfPrecision(ModelKind kind) {
+        LoadedModel m = model(kind);
+        return isHalfPrecision(m.dir.imageGraph()) || (m.text != null && isHalfPrecision(m.text.graph));
+    }
+
+    private static boolean isHalfPrecision(Path graph) {
+        return graph.getFileName().toString().endsWith("_fp16.onnx");
     }
 
     /**
@@ -181,10 +212,22 @@ public class InferenceEngine {
         try {
             return run.call();
         } catch (OrtException e) {
-            throw new InferenceException("ONNX Runtime failed: " + OrtSessions.firstLine(e.getMessage()), e);
+            String message = "ONNX Runtime failed: " + OrtSessions.firstLine(e.getMessage());
+            if (isFatal(e)) {
+                markFailed(message);
+            }
+            throw new InferenceException(message, e);
         } finally {
             runGate.release();
         }
+    }
+
+    /** A failed execution provider or a CUDA-level fault leaves the device in an unknown state for every later run. */
+    static boolean isFatal(OrtException e) {
+        String message = String.valueOf(e.getMessage());
+        return e.getCode() == OrtException.OrtErrorCode.ORT_EP_FAIL || message.contains("CUDA failure")
+                || message.contains("CUDNN failure") || message.contains("CUBLAS failure")
+                || message.contains("cudaError");
     }
 
     private Path generateDemoModels() {

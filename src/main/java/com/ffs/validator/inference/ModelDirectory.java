@@ -18,7 +18,7 @@ import com.ffs.validator.image.PreprocessorConfig;
 /**
  * One model's folder in the model directory, checked and parsed: graphs, {@code config.json},
  * {@code preprocessor_config.json} and, for text towers, {@code tokenizer.json}. Every problem is reported as one
- * message naming the file and what was expected.
+ * message naming the file and what was expected. A {@code manifest.json}, when present, is verified first.
  */
 public record ModelDirectory(
         ModelKind kind,
@@ -52,10 +52,15 @@ public record ModelDirectory(
                     "the ONNX text graph"));
             tokenizer = Optional.of(requireFile(folder, TOKENIZER, "a Hugging Face tokenizer.json for the text graph"));
         }
-        JsonNode config = readJson(requireFile(folder, CONFIG, "the model's config.json"));
-        ModelMetadata metadata = metadata(kind, folder, config);
+        Path configFile = requireFile(folder, CONFIG, "the model's config.json");
         Path preprocessorFile = requireFile(folder, PREPROCESSOR_CONFIG,
                 "the Hugging Face image processor settings (size, resample, image_mean, image_std)");
+        List<Path> used = new ArrayList<>(List.of(imageGraph, configFile, preprocessorFile));
+        textGraph.ifPresent(used::add);
+        tokenizer.ifPresent(used::add);
+        ModelManifest.verify(folder, ModelManifest.used(used, folder.resolve(ReferenceOutputs.FILE)));
+        JsonNode config = readJson(configFile);
+        ModelMetadata metadata = metadata(kind, folder, config);
         PreprocessorConfig preprocessing;
         try {
             preprocessing = PreprocessorConfig.parse(readJson(preprocessorFile));

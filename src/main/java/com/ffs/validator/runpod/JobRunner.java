@@ -55,7 +55,13 @@ public class JobRunner {
                     return JobOutcome.failure("UnavailableException", e.getMessage());
                 }
                 sleep();
-            } catch (CompletionException | IllegalStateException e) {
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof RequestException re) {
+                    return JobOutcome.failure("RequestException", re.getMessage());
+                }
+                Log.errorf(e, "Job failed");
+                return JobOutcome.failure(e.getClass().getSimpleName(), firstLine(e.getMessage()));
+            } catch (IllegalStateException e) {
                 Log.errorf(e, "Job failed");
                 return JobOutcome.failure(e.getClass().getSimpleName(), firstLine(e.getMessage()));
             }

@@ -17,7 +17,9 @@ public enum Action {
     /** Fashion check only. */
     FASHION(EnumSet.of(ModelKind.CLIP)),
     /** SigLIP embedding only. */
-    EMBEDDING(EnumSet.of(ModelKind.SIGLIP));
+    EMBEDDING(EnumSet.of(ModelKind.SIGLIP)),
+    /** Each image against the request's texts and/or reference image, in the SigLIP space. */
+    SIMILARITY(EnumSet.of(ModelKind.SIGLIP));
 
     private final Set<ModelKind> models;
 

@@ -9,24 +9,26 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 /**
  * One image's outcome, in the seed's shape: the fields the action asked for, or an error.
  *
- * @param url       the image as sent (inline data shortened)
- * @param nsfw      the NSFW verdict
- * @param fashion   the fashion verdict
- * @param embedding the L2-normalised SigLIP embedding
- * @param error     why this image has no result
+ * @param url        the image as sent (inline data shortened)
+ * @param nsfw       the NSFW verdict
+ * @param fashion    the fashion verdict
+ * @param embedding  the L2-normalised SigLIP embedding
+ * @param similarity the image against the request's texts and reference image (similarity action)
+ * @param error      why this image has no result
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"url", "nsfw", "fashion", "embedding", "error"})
+@JsonPropertyOrder({"url", "nsfw", "fashion", "embedding", "similarity", "error"})
 @Schema(description = "One image's result; only the fields the action asks for, or error")
 public record ImageResult(
         @Schema(description = "The image reference as sent; inline data is shortened") String url,
         NsfwResult nsfw,
         FashionResult fashion,
         @Schema(description = "L2-normalised SigLIP image embedding (768 floats for the real model)") float[] embedding,
+        SimilarityResult similarity,
         ImageError error) {
 
     static ImageResult failed(String url, ImageError error) {
-        return new ImageResult(url, null, null, null, error);
+        return new ImageResult(url, null, null, null, null, error);
     }
 
     /** The NSFW verdict: {@code score} is the probability of the unsafe label(s). */

@@ -27,7 +27,7 @@ public class ReadinessCheck implements HealthCheck {
     public HealthCheckResponse call() {
         HealthCheckResponseBuilder b = HealthCheckResponse.named("models").status(service.ready())
                 .withData("state", engine.state().name());
-        engine.failure().ifPresent(f -> b.withData("failure", f));
+        service.failure().ifPresent(f -> b.withData("failure", f));
         for (ModelStatus m : engine.status()) {
             String k = m.kind().id();
             b.withData(k + ".name", m.name())
@@ -35,6 +35,7 @@ public class ReadinessCheck implements HealthCheck {
                     .withData(k + ".demo", m.demo())
                     .withData(k + ".load_ms", m.loadMillis());
         }
+        service.referenceChecks().forEach((kind, summary) -> b.withData(kind.id() + ".reference_check", summary));
         return b.build();
     }
 }

@@ -14,6 +14,14 @@ public interface RequestConfig {
     @WithDefault("64")
     int maxImages();
 
+    /** Texts accepted in one text-embedding or similarity request; more is a 400. */
+    @WithDefault("64")
+    int maxTexts();
+
+    /** Longest text accepted, in characters (the text towers read at most 64 or 77 tokens anyway); longer is a 400. */
+    @WithDefault("1000")
+    int maxTextLength();
+
     /** How long a request that arrives while models load waits for them before 503 (dev mode waits across reloads). */
     @WithDefault("0s")
     Duration awaitReady();

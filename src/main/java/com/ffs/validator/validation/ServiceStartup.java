@@ -34,7 +34,8 @@ public class ServiceStartup {
         try {
             service.start();
             Log.infof("ffs-validator ready: models loaded and warmed in %d ms", (System.nanoTime() - start) / 1_000_000);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
+            // LinkageError too: a native library that cannot load must be reported, not kill this thread silently.
             Log.errorf("Models failed to load: %s", e.getMessage());
             Log.debug("Model load failure", e);
             if (modelsConfig.exitOnFailure()) {

@@ -9,15 +9,18 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 /**
  * A validation request, the seed's shape: the native API's body and a RunPod job's {@code input}.
  *
- * @param action           validate (default), nsfw, fashion or embedding
+ * @param action           validate (default), nsfw, fashion, embedding or similarity
  * @param images           http(s) URLs, data: URIs or base64 strings
  * @param nsfwThreshold    overrides the configured NSFW threshold for this request
  * @param fashionThreshold overrides the configured fashion threshold for this request
+ * @param texts            for similarity: texts each image is scored against
+ * @param referenceImage   for similarity: an image (URL, data: URI or base64) each image is compared with
  */
 @Schema(description = "Images to check and what to check them for")
 public record ValidationRequest(
-        @Schema(description = "validate (all checks), nsfw, fashion or embedding", defaultValue = "validate",
-                enumeration = {"validate", "nsfw", "fashion", "embedding"})
+        @Schema(description = "validate (all checks), nsfw, fashion, embedding, or similarity (each image against "
+                + "texts and/or a reference image)", defaultValue = "validate",
+                enumeration = {"validate", "nsfw", "fashion", "embedding", "similarity"})
         String action,
         @Schema(description = "http(s) URLs, data: URIs or plain base64 image data", required = true,
                 examples = "https://picsum.photos/id/1/200/200.jpg")
@@ -27,9 +30,16 @@ public record ValidationRequest(
         Double nsfwThreshold,
         @JsonProperty("fashion_threshold")
         @Schema(description = "is_fashion when score >= this (0..1); default from configuration")
-        Double fashionThreshold) {
+        Double fashionThreshold,
+        @Schema(description = "similarity only: texts each image is scored against (SigLIP cosine and probability)",
+                examples = "[\"red floral summer dress\"]")
+        List<String> texts,
+        @JsonProperty("reference_image")
+        @Schema(description = "similarity only: an image (http(s) URL, data: URI or base64) each image is compared "
+                + "with (SigLIP cosine)")
+        String referenceImage) {
 
     public ValidationRequest(String action, List<String> images) {
-        this(action, images, null, null);
+        this(action, images, null, null, null, null);
     }
 }

@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -12,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,6 +29,7 @@ import com.ffs.validator.inference.EngineState;
 import com.ffs.validator.inference.InferenceEngine;
 import com.ffs.validator.inference.InferenceException;
 import com.ffs.validator.inference.ModelKind;
+import com.ffs.validator.inference.ModelMetadata;
 import com.ffs.validator.metrics.MetricNames;
 import com.ffs.validator.validation.ImageResult.ImageError;
 
@@ -46,6 +50,8 @@ public class ValidationService {
     private static final Duration LOADING_RETRY = Duration.ofSeconds(5);
     private static final Duration BUSY_RETRY = Duration.ofSeconds(1);
     private static final int SHOWN_INLINE_CHARS = 48;
+    /** The action tag of text-embedding requests in metrics. */
+    private static final String TEXT_EMBEDDING = "text_embedding";
 
     private final InferenceEngine engine;
     private final ImageSource source;
@@ -62,6 +68,8 @@ public class ValidationService {
     private final Timer preprocessTimer;
 
     private volatile Checks checks;
+    private volatile String failure;
+    private volatile Map<ModelKind, String> referenceChecks = Map.of();
     private final CompletableFuture<Void> started = new CompletableFuture<>();
 
     /** The prepared checks; present once models are loaded and prompts embedded. */
@@ -89,13 +97,17 @@ public class ValidationService {
     }
 
     /**
-     * Loads the models and prepares the checks: the fashion prompts go through the CLIP text tower once here.
+     * Loads the models, proves the pipeline against the export's reference outputs where a model has them, and
+     * prepares the checks: the fashion prompts go through the CLIP text tower once here.
      *
      * @throws RuntimeException with a message that says what is wrong
      */
     void start() {
         try {
             prepareChecks();
+        } catch (RuntimeException | LinkageError e) {
+            failure = e.getMessage();
+            throw e;
         } finally {
             // Wakes requests waiting for readiness, whether loading worked or not.
             started.complete(null);
@@ -104,6 +116,12 @@ public class ValidationService {
 
     private void prepareChecks() {
         engine.load();
+        Map<ModelKind, String> verified = new EnumMap<>(ModelKind.class);
+        new ReferenceCheck(engine, decoder).run().forEach((kind, outcome) -> {
+            verified.put(kind, outcome.summary());
+            Log.infof("Reference outputs of %s reproduced: %s", kind.id(), outcome.summary());
+        });
+        referenceChecks = Map.copyOf(verified);
         Map<ModelKind, PreprocessorConfig> preprocessing = new EnumMap<>(ModelKind.class);
         for (ModelKind kind : ModelKind.values()) {
             preprocessing.put(kind, engine.preprocessing(kind));
@@ -117,6 +135,19 @@ public class ValidationService {
         checks = new Checks(nsfw, fashion, preprocessing, engine.demo());
         Log.infof("Fashion check ready: %d fashion and %d other prompts, logit scale %.2f",
                 fashionConfig.prompts().size(), fashionConfig.negativePrompts().size(), scale);
+    }
+
+    /**
+     * Why the service cannot serve, when it cannot: models failed to load, drift from their reference outputs, or a
+     * fatal runtime error (e.g. a CUDA fault) broke the engine.
+     */
+    public Optional<String> failure() {
+        return failure != null ? Optional.of(failure) : engine.failure();
+    }
+
+    /** Per model with reference outputs, what the start-up check found (a readable line). */
+    public Map<ModelKind, String> referenceChecks() {
+        return referenceChecks;
     }
 
     /** Whether requests can be served: models loaded and warmed, checks prepared. */
@@ -139,51 +170,135 @@ public class ValidationService {
         try {
             action = Action.parse(request.action());
             checkImages(request.images());
+            checkSimilarityFields(action, request);
         } catch (RequestException e) {
             throw rejected(null, e);
         }
         double nsfwThreshold = threshold(action, request.nsfwThreshold(), nsfwConfig.threshold(), "nsfw_threshold");
         double fashionThreshold = threshold(action, request.fashionThreshold(), fashionConfig.threshold(),
                 "fashion_threshold");
+        return whenReady(action.wireName(), prepared -> run(request, action, prepared, nsfwThreshold,
+                fashionThreshold, admission));
+    }
+
+    private CompletableFuture<ValidationResponse> run(ValidationRequest request, Action action, Checks prepared,
+            double nsfwThreshold, double fashionThreshold, Admission admission) {
+        int n = request.images().size();
+        boolean withReference = action == Action.SIMILARITY && request.referenceImage() != null;
+        int admitted = n + (withReference ? 1 : 0);
+        admit(action, admitted, admission);
+        inFlight.addAndGet(admitted);
+
+        CompletableFuture<SimilarityCheck> similarity = action == Action.SIMILARITY
+                ? similarityCheck(request, prepared) : CompletableFuture.completedFuture(null);
+        // Images wait for the query; if it fails, the whole request fails below, not each image.
+        CompletableFuture<SimilarityCheck> query = similarity.exceptionally(e -> null);
+        List<CompletableFuture<ImageResult>> results = new ArrayList<>(n);
+        for (String reference : request.images()) {
+            results.add(processImage(reference, action, prepared, nsfwThreshold, fashionThreshold, query)
+                    .whenComplete((r, e) -> release()));
+        }
+        return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).thenCombine(similarity, (v, s) -> {
+            List<ImageResult> out = results.stream().map(CompletableFuture::join).toList();
+            count(action, "ok");
+            return new ValidationResponse(out, prepared.demo() ? Boolean.TRUE : null);
+        }).whenComplete((r, e) -> {
+            if (e != null && unwrap(e) instanceof RequestException) {
+                count(action, "client_error");
+            }
+        });
+    }
+
+    /**
+     * Embeds texts with the SigLIP text tower, cleaned and padded as the model expects, L2-normalised.
+     *
+     * @throws RequestException     for a malformed request
+     * @throws UnavailableException when models are not ready
+     */
+    public CompletableFuture<TextEmbeddingResponse> embedTexts(TextEmbeddingRequest request) {
+        if (request == null) {
+            throw rejectedText(new RequestException(RequestException.Code.INVALID_REQUEST,
+                    "a JSON body {\"texts\": [...]} is required"));
+        }
+        List<String> texts;
+        try {
+            texts = checkTexts(request.texts(), "texts");
+        } catch (RequestException e) {
+            throw rejectedText(e);
+        }
+        return whenReady(TEXT_EMBEDDING, prepared -> CompletableFuture
+                .supplyAsync(() -> engine.embedTexts(ModelKind.SIGLIP, texts), cpuPool)
+                .thenApply(rows -> {
+                    List<float[]> embeddings = new ArrayList<>(rows.length);
+                    for (float[] row : rows) {
+                        embeddings.add(Scores.l2Normalize(row));
+                    }
+                    count(TEXT_EMBEDDING, "ok");
+                    return new TextEmbeddingResponse(embeddings, engine.metadata(ModelKind.SIGLIP).name(),
+                            prepared.demo() ? Boolean.TRUE : null);
+                }));
+    }
+
+    /**
+     * Runs {@code work} once the checks are prepared: now, after waiting up to {@code validator.request.await-ready}
+     * for models still loading, or never (503).
+     */
+    private <T> CompletableFuture<T> whenReady(String action, Function<Checks, CompletableFuture<T>> work) {
         Checks prepared = checks;
         if (prepared == null && engine.state() == EngineState.LOADING && requestConfig.awaitReady().isPositive()) {
             long waitMillis = requestConfig.awaitReady().toMillis();
             return started.copy().completeOnTimeout(null, waitMillis, TimeUnit.MILLISECONDS)
                     .thenCompose(v -> {
-                        if (checks == null) {
+                        Checks now = checks;
+                        if (now == null || engine.state() != EngineState.READY) {
                             throw unavailable(action);
                         }
-                        return validate(request, admission);
+                        return work.apply(now);
                     });
         }
         if (prepared == null || engine.state() != EngineState.READY) {
             throw unavailable(action);
         }
-        int n = request.images().size();
-
-        admit(action, n, admission);
-        inFlight.addAndGet(n);
-
-        List<CompletableFuture<ImageResult>> results = new ArrayList<>(n);
-        for (String reference : request.images()) {
-            results.add(processImage(reference, action, prepared, nsfwThreshold, fashionThreshold)
-                    .whenComplete((r, e) -> {
-                        inFlight.decrementAndGet();
-                        inFlightPermits.release();
-                    }));
-        }
-        return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).thenApply(v -> {
-            List<ImageResult> out = results.stream().map(CompletableFuture::join).toList();
-            count(action, "ok");
-            return new ValidationResponse(out, prepared.demo() ? Boolean.TRUE : null);
-        });
+        return work.apply(prepared);
     }
 
-    private UnavailableException unavailable(Action action) {
+    /** Embeds the similarity action's texts and reference image; fails with a RequestException for a bad reference. */
+    private CompletableFuture<SimilarityCheck> similarityCheck(ValidationRequest request, Checks prepared) {
+        List<String> texts = request.texts() == null ? List.of() : request.texts();
+        CompletableFuture<float[][]> textEmbeddings = texts.isEmpty()
+                ? CompletableFuture.completedFuture(new float[0][])
+                : CompletableFuture.supplyAsync(() -> engine.embedTexts(ModelKind.SIGLIP, texts), cpuPool);
+        CompletableFuture<float[]> reference = CompletableFuture.completedFuture(null);
+        if (request.referenceImage() != null) {
+            reference = source.load(request.referenceImage())
+                    .thenComposeAsync(bytes -> infer(bytes, Action.SIMILARITY, prepared), cpuPool)
+                    .thenApply(outputs -> outputs.get(ModelKind.SIGLIP))
+                    .whenComplete((r, e) -> release())
+                    .exceptionally(e -> {
+                        Throwable cause = unwrap(e);
+                        String why = cause instanceof IntakeException ie ? ie.error().name() + ": " + ie.getMessage()
+                                : cause.getMessage();
+                        throw new CompletionException(new RequestException(
+                                RequestException.Code.INVALID_REFERENCE_IMAGE, "reference_image " + shown(
+                                        request.referenceImage()) + " cannot be used: " + why));
+                    });
+        }
+        ModelMetadata metadata = engine.metadata(ModelKind.SIGLIP);
+        OptionalDouble scale = metadata.logitScale().map(OptionalDouble::of).orElse(OptionalDouble.empty());
+        return textEmbeddings.thenCombine(reference,
+                (t, r) -> new SimilarityCheck(texts, t, r, scale, metadata.logitBias().orElse(0.0)));
+    }
+
+    private void release() {
+        inFlight.decrementAndGet();
+        inFlightPermits.release();
+    }
+
+    private UnavailableException unavailable(String action) {
         count(action, "rejected");
-        return engine.failure()
+        return failure()
                 .map(f -> new UnavailableException(UnavailableException.Reason.MODELS_FAILED,
-                        "models failed to load: " + f, LOADING_RETRY))
+                        "models unavailable: " + f, LOADING_RETRY))
                 .orElseGet(() -> new UnavailableException(UnavailableException.Reason.MODELS_NOT_READY,
                         "models are still loading", LOADING_RETRY));
     }
@@ -202,7 +317,7 @@ public class ValidationService {
     }
 
     private CompletableFuture<ImageResult> processImage(String reference, Action action, Checks prepared,
-            double nsfwThreshold, double fashionThreshold) {
+            double nsfwThreshold, double fashionThreshold, CompletableFuture<SimilarityCheck> similarity) {
         String shown = shown(reference);
         long start = System.nanoTime();
         return source.load(reference)
@@ -210,15 +325,16 @@ public class ValidationService {
                     fetchTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
                     return infer(bytes, action, prepared);
                 }, cpuPool)
-                .thenApply(outputs -> {
+                .thenCombine(similarity, (outputs, query) -> {
                     ImageResult.NsfwResult nsfw = outputs.containsKey(ModelKind.NSFW)
                             ? prepared.nsfw().evaluate(outputs.get(ModelKind.NSFW), nsfwThreshold) : null;
                     ImageResult.FashionResult fashion = outputs.containsKey(ModelKind.CLIP)
                             ? prepared.fashion().evaluate(outputs.get(ModelKind.CLIP), fashionThreshold) : null;
-                    float[] embedding = outputs.containsKey(ModelKind.SIGLIP)
+                    float[] embedding = action != Action.SIMILARITY && outputs.containsKey(ModelKind.SIGLIP)
                             ? Scores.l2Normalize(outputs.get(ModelKind.SIGLIP)) : null;
+                    SimilarityResult similar = query != null ? query.evaluate(outputs.get(ModelKind.SIGLIP)) : null;
                     countImage("ok", "none");
-                    return new ImageResult(shown, nsfw, fashion, embedding, null);
+                    return new ImageResult(shown, nsfw, fashion, embedding, similar, null);
                 })
                 .exceptionally(e -> {
                     ImageError error = imageError(unwrap(e));
@@ -296,6 +412,61 @@ public class ValidationService {
         return e;
     }
 
+    private RequestException rejectedText(RequestException e) {
+        count(TEXT_EMBEDDING, "client_error");
+        return e;
+    }
+
+    /** The similarity fields: required by the similarity action, refused with any other. */
+    private void checkSimilarityFields(Action action, ValidationRequest request) {
+        boolean hasTexts = request.texts() != null;
+        boolean hasReference = request.referenceImage() != null;
+        if (action != Action.SIMILARITY) {
+            if (hasTexts || hasReference) {
+                throw new RequestException(RequestException.Code.INVALID_REQUEST, "'texts' and 'reference_image' "
+                        + "belong to action 'similarity', not '" + action.wireName() + "'");
+            }
+            return;
+        }
+        if (!hasTexts && !hasReference) {
+            throw new RequestException(RequestException.Code.NO_SIMILARITY_TARGET, "action 'similarity' needs "
+                    + "'texts' (a list of strings) and/or 'reference_image' (an image URL, data: URI or base64)");
+        }
+        if (hasTexts) {
+            checkTexts(request.texts(), "texts");
+        }
+        if (hasReference && request.referenceImage().isBlank()) {
+            throw new RequestException(RequestException.Code.INVALID_REFERENCE_IMAGE,
+                    "'reference_image' is empty; give an image URL, data: URI or base64 string");
+        }
+    }
+
+    /** Non-empty, within the count limit, each text non-blank and within the length limit. */
+    private List<String> checkTexts(List<String> texts, String field) {
+        if (texts == null || texts.isEmpty()) {
+            throw new RequestException(RequestException.Code.NO_TEXTS, "'" + field + "' must be a non-empty list of "
+                    + "strings");
+        }
+        if (texts.size() > requestConfig.maxTexts()) {
+            throw new RequestException(RequestException.Code.TOO_MANY_TEXTS, "at most " + requestConfig.maxTexts()
+                    + " texts per request (validator.request.max-texts), got " + texts.size());
+        }
+        for (int i = 0; i < texts.size(); i++) {
+            String text = texts.get(i);
+            if (text == null || text.isBlank()) {
+                throw new RequestException(RequestException.Code.INVALID_TEXT, "'" + field + "[" + i + "]' is "
+                        + (text == null ? "null" : "blank") + "; every text must have words");
+            }
+            int length = text.codePointCount(0, text.length());
+            if (length > requestConfig.maxTextLength()) {
+                throw new RequestException(RequestException.Code.INVALID_TEXT, "'" + field + "[" + i + "]' has "
+                        + length + " characters; at most " + requestConfig.maxTextLength()
+                        + " (validator.request.max-text-length)");
+            }
+        }
+        return List.copyOf(texts);
+    }
+
     /** The reference as echoed in results: URLs as sent, inline data shortened. */
     static String shown(String reference) {
         if (reference == null) {
@@ -312,8 +483,12 @@ public class ValidationService {
     }
 
     private void count(Action action, String outcome) {
-        registry.counter(MetricNames.REQUESTS, MetricNames.TAG_ACTION, action == null ? "unknown" : action.wireName(),
-                MetricNames.TAG_OUTCOME, outcome).increment();
+        count(action == null ? "unknown" : action.wireName(), outcome);
+    }
+
+    private void count(String action, String outcome) {
+        registry.counter(MetricNames.REQUESTS, MetricNames.TAG_ACTION, action, MetricNames.TAG_OUTCOME, outcome)
+                .increment();
     }
 
     private void countImage(String outcome, String code) {

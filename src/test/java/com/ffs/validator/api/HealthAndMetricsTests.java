@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.startsWith;
 
 import java.util.List;
 import java.util.Map;
@@ -38,7 +39,9 @@ class HealthAndMetricsTests {
                 .body("checks[0].data.'nsfw.demo'", equalTo(true))
                 .body("checks[0].data.'clip.provider'", equalTo("CPU"))
                 .body("checks[0].data.'siglip.name'", containsString("demo"))
-                .body("checks[0].data.'nsfw.load_ms'", greaterThanOrEqualTo(0));
+                .body("checks[0].data.'nsfw.load_ms'", greaterThanOrEqualTo(0))
+                .body("checks[0].data.'siglip.reference_check'", startsWith("3 images, 0 texts within tolerance"))
+                .body("checks[0].data.'nsfw.reference_check'", containsString("max |difference|"));
     }
 
     @Test

@@ -4,16 +4,16 @@ import java.time.Duration;
 import java.util.Optional;
 
 /** Hand-built configuration objects for tests that run without Quarkus. */
-final class TestConfigs {
+public final class TestConfigs {
 
     private TestConfigs() {
     }
 
-    static InferenceConfig cpu() {
+    public static InferenceConfig cpu() {
         return withDevice(InferenceConfig.Device.CPU);
     }
 
-    static ModelsConfig models(java.nio.file.Path dir, boolean demo) {
+    public static ModelsConfig models(java.nio.file.Path dir, boolean demo) {
         return new ModelsConfig() {
             public java.nio.file.Path dir() { return dir; }
             public boolean demo() { return demo; }
@@ -24,7 +24,7 @@ final class TestConfigs {
         };
     }
 
-    static InferenceConfig withDevice(InferenceConfig.Device device) {
+    public static InferenceConfig withDevice(InferenceConfig.Device device) {
         InferenceConfig.Batching batching = new InferenceConfig.Batching() {
             public int maxBatchSize() { return 4; }
             public Duration maxQueueDelay() { return Duration.ofMillis(2); }

@@ -1,0 +1,30 @@
+package com.ffs.validator.runpod;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.util.Map;
+
+import io.quarkus.test.junit.QuarkusTestProfile;
+
+/** A load-balancing worker (PORT set, no queue variables) whose health path is polled on a port of its own. */
+public class LoadBalancingTestProfile implements QuarkusTestProfile {
+
+    static final int HEALTH_PORT = freePort();
+
+    @Override
+    public Map<String, String> getConfigOverrides() {
+        return Map.of(
+                "validator.runpod.worker", "true",
+                "PORT", "0",
+                "PORT_HEALTH", Integer.toString(HEALTH_PORT));
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
