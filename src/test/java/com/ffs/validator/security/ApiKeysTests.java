@@ -82,7 +82,7 @@ class ApiKeysTests {
 
     @Test
     void shouldKeepHealthOpenAndKeysOutOfTheLog() throws Exception {
-        given().get("/q/health/ready").then().statusCode(200);
+        Readiness.management().get("/health/ready").then().statusCode(200);
         given().header("Authorization", "Bearer alpha-key-123").contentType(ContentType.JSON).body(body())
                 .post("/v1/validate").then().statusCode(200);
         String log = Files.readString(Path.of(LOG));
