@@ -2,64 +2,24 @@ package com.ffs.validator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
-import io.smallrye.config.ConfigMapping;
+import com.ffs.validator.testing.ConfigKeys;
 
 /** Every validator.* property is documented on its interface and in the README's configuration table. */
 class ConfigurationDocsTest {
 
-    private static final Set<String> PER_MODEL = Set.of("nsfw", "clip", "siglip");
-
     @Test
     void everyPropertyShouldAppearInTheReadme() throws Exception {
         String readme = Files.readString(Path.of("README.md"));
-        List<String> keys = keys();
+        List<String> keys = ConfigKeys.all();
         assertThat(keys).hasSizeGreaterThan(30);
         for (String key : keys) {
             assertThat(readme).as("README documents " + key).contains("`" + key + "`");
-        }
-    }
-
-    static List<String> keys() throws IOException, ClassNotFoundException {
-        List<String> keys = new ArrayList<>();
-        Path classes = Path.of("target/classes");
-        try (Stream<Path> files = Files.walk(classes)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".class")).toList()) {
-                String name = classes.relativize(file).toString().replace('/', '.').replaceAll("\\.class$", "");
-                Class<?> type = Class.forName(name, false, ConfigurationDocsTest.class.getClassLoader());
-                ConfigMapping mapping = type.getAnnotation(ConfigMapping.class);
-                if (mapping != null) {
-                    collect(type, mapping.prefix(), keys);
-                }
-            }
-        }
-        return keys.stream().distinct().toList();
-    }
-
-    private static void collect(Class<?> type, String prefix, List<String> keys) {
-        for (Method m : type.getMethods()) {
-            if (m.isDefault() || Modifier.isStatic(m.getModifiers()) || m.getParameterCount() > 0) {
-                continue;
-            }
-            String segment = m.getName().replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase();
-            String key = prefix + "." + (PER_MODEL.contains(segment) ? "<model>" : segment);
-            Class<?> r = m.getReturnType();
-            if (r.isInterface() && r.getName().startsWith("com.ffs")) {
-                collect(r, key, keys);
-            } else {
-                keys.add(key);
-            }
         }
     }
 }

@@ -32,7 +32,7 @@ class HealthAndMetricsTests {
 
     @Test
     void shouldReportEachModelInReadinessData() {
-        given().get("/q/health/ready").then().statusCode(200)
+        Readiness.management().get("/health/ready").then().statusCode(200)
                 .body("status", equalTo("UP"))
                 .body("checks.name", hasItem("models"))
                 .body("checks[0].data.state", equalTo("READY"))
@@ -46,8 +46,8 @@ class HealthAndMetricsTests {
 
     @Test
     void shouldBeLiveAndStarted() {
-        given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
-        given().get("/q/health/started").then().statusCode(200).body("status", equalTo("UP"));
+        Readiness.management().get("/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        Readiness.management().get("/health/started").then().statusCode(200).body("status", equalTo("UP"));
     }
 
     @Test
@@ -56,7 +56,7 @@ class HealthAndMetricsTests {
         String missing = ImageServerTestResource.server().baseUrl() + "/status/404";
         given().contentType(ContentType.JSON).body(Map.of("images", List.of(good, missing))).post("/v1/validate")
                 .then().statusCode(200);
-        given().get("/q/metrics").then().statusCode(200)
+        Readiness.management().get("/metrics").then().statusCode(200)
                 .body(containsString("validator_requests_total{action=\"validate\",outcome=\"ok\"}"))
                 .body(containsString("validator_images_total{code=\"FETCH_HTTP_STATUS\",outcome=\"error\"}"))
                 .body(containsString("validator_images_total{code=\"none\",outcome=\"ok\"}"))

@@ -32,7 +32,7 @@ class PackagedJarIT {
 
     @Test
     void shouldServeTheConfiguredModelDirectory() {
-        given().get("/q/health/ready").then().statusCode(200)
+        Readiness.management().get("/health/ready").then().statusCode(200)
                 .body("checks[0].data.'nsfw.demo'", equalTo(false))
                 .body("checks[0].data.'clip.name'", equalTo("exported/CLIP-ViT-B-32"));
         String base = ImageServerTestResource.server().baseUrl() + "/images/formats/";

@@ -12,6 +12,8 @@ import org.junit.jupiter.api.Test;
 
 import com.ffs.validator.testing.DriftingModelsTestResource;
 
+import com.ffs.validator.testing.Readiness;
+
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
 import io.restassured.http.ContentType;
@@ -27,10 +29,10 @@ class ReferenceDriftIT {
     @Test
     void startUpShouldRefuseReadinessNamingTheModelAndTheDifference() throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!given().get("/q/health/ready").asString().contains("failure") && System.nanoTime() < deadline) {
+        while (!Readiness.management().get("/health/ready").asString().contains("failure") && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
-        given().get("/q/health/ready").then().statusCode(503)
+        Readiness.management().get("/health/ready").then().statusCode(503)
                 .body("status", equalTo("DOWN"))
                 .body("checks[0].data.failure", containsString("siglip (demo/marqo-fashionSigLIP): the service's "
                         + "pipeline drifts from"))

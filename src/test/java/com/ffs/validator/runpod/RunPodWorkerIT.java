@@ -66,6 +66,8 @@ class RunPodWorkerIT {
                 "-Dvalidator.models.demo=true",
                 "-Dvalidator.inference.device=cpu",
                 "-Dvalidator.fetch.allow-private=true",
+                // The management interface (health, metrics) on a free port, so parallel runs do not collide.
+                "-Dquarkus.management.port=0",
                 "-jar", JAR.toAbsolutePath().toString()));
         ProcessBuilder builder = new ProcessBuilder(command).directory(workingDir.toFile())
                 .redirectOutput(dir.resolve("stdout.log").toFile())
