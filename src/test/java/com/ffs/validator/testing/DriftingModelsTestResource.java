@@ -26,8 +26,10 @@ public class DriftingModelsTestResource implements QuarkusTestResourceLifecycleM
             String json = Files.readString(references);
             int at = json.indexOf("\"output\" : [ ") + "\"output\" : [ ".length();
             Files.writeString(references, json.substring(0, at) + "-40.0, " + json.substring(json.indexOf(',', at) + 1));
-            return Map.of("validator.models.dir", dir.toString(), "validator.inference.device", "cpu",
-                    "validator.models.exit-on-failure", "false");
+            Map<String, String> config = new java.util.HashMap<>(Readiness.packagedManagementPort());
+            config.putAll(Map.of("validator.models.dir", dir.toString(), "validator.inference.device", "cpu",
+                    "validator.models.exit-on-failure", "false"));
+            return config;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

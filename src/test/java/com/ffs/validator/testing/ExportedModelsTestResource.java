@@ -31,6 +31,7 @@ public class ExportedModelsTestResource implements QuarkusTestResourceLifecycleM
                         .replace("demo/", "exported/"));
             }
             Map<String, String> config = new HashMap<>(images.start());
+            config.putAll(Readiness.packagedManagementPort());
             config.put("validator.models.dir", dir.toString());
             config.put("validator.inference.device", "cpu");
             config.put("validator.fetch.allow-private", "true");

@@ -2,7 +2,11 @@ package com.ffs.validator.testing;
 
 import static io.restassured.RestAssured.given;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.Map;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 
@@ -17,9 +21,31 @@ public final class Readiness {
     private Readiness() {
     }
 
+    /** System property naming the management URL of a packaged jar started by an integration test. */
+    static final String PACKAGED_MANAGEMENT_URL = "ffs.test.packaged-management-url";
+
     /** A request to the management interface, e.g. {@code management().get("/health/ready")}. */
     public static RequestSpecification management() {
-        return given().baseUri(ConfigProvider.getConfig().getValue("test.management.url", String.class)).port(-1);
+        String url = System.getProperty(PACKAGED_MANAGEMENT_URL);
+        if (url == null) {
+            url = ConfigProvider.getConfig().getValue("test.management.url", String.class);
+        }
+        return given().baseUri(url).port(-1);
+    }
+
+    /**
+     * For a packaged jar started by {@code @QuarkusIntegrationTest}: a free management port, as configuration for the
+     * jar, remembered for {@link #management()} in this JVM (the launcher only discovers the HTTP port by itself).
+     */
+    public static Map<String, String> packagedManagementPort() {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        System.setProperty(PACKAGED_MANAGEMENT_URL, "http://localhost:" + port + "/q");
+        return Map.of("quarkus.management.port", Integer.toString(port));
     }
 
     public static void await() {
