@@ -96,7 +96,8 @@ public record ModelDirectory(
         return file;
     }
 
-    private static JsonNode readJson(Path file) {
+    /** A JSON object from a model file; a missing object or invalid JSON fails with the file's name. */
+    static JsonNode readJson(Path file) {
         try {
             JsonNode node = JSON.readTree(file.toFile());
             if (node == null || !node.isObject()) {

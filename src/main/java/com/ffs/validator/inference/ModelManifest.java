@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.logging.Log;
 
@@ -29,7 +28,6 @@ final class ModelManifest {
 
     static final String FILE = "manifest.json";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int BUFFER = 1 << 20;
 
     private ModelManifest() {
@@ -102,13 +100,7 @@ final class ModelManifest {
     }
 
     static Map<String, Entry> read(Path file) {
-        JsonNode root;
-        try {
-            root = JSON.readTree(file.toFile());
-        } catch (IOException e) {
-            throw new ModelLoadException(file + ": not valid JSON (" + e.getMessage().lines().findFirst().orElse("")
-                    + ")", e);
-        }
+        JsonNode root = ModelDirectory.readJson(file);
         JsonNode files = root == null ? null : root.get("files");
         if (files == null || !files.isObject() || files.isEmpty()) {
             throw new ModelLoadException(file + ": expected {\"files\": {\"<name>\": {\"sha256\": ..., \"bytes\": ...}}}");

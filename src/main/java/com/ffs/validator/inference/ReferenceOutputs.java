@@ -1,6 +1,5 @@
 package com.ffs.validator.inference;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -9,7 +8,6 @@ import java.util.List;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * A model folder's {@code reference_outputs.json}: sample images (PNG) and texts with the outputs the export's
@@ -27,7 +25,6 @@ public record ReferenceOutputs(Path file, String model, String source, List<Imag
     static final String FILE = "reference_outputs.json";
     static final String FORMAT = "ffs-validator.reference-outputs/1";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A sample image: its file name, PNG bytes, and the expected output row. */
     public record ImageSample(String name, byte[] png, float[] expected) {
@@ -43,13 +40,7 @@ public record ReferenceOutputs(Path file, String model, String source, List<Imag
         if (!Files.exists(file)) {
             return Optional.empty();
         }
-        JsonNode root;
-        try {
-            root = JSON.readTree(file.toFile());
-        } catch (IOException e) {
-            throw new ModelLoadException(file + ": not valid JSON (" + e.getMessage().lines().findFirst().orElse("")
-                    + ")", e);
-        }
+        JsonNode root = ModelDirectory.readJson(file);
         if (root == null || !FORMAT.equals(root.path("format").asText())) {
             throw new ModelLoadException(file + ": expected \"format\": \"" + FORMAT + "\"");
         }
