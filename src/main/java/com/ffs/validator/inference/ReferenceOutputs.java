@@ -25,7 +25,6 @@ public record ReferenceOutputs(Path file, String model, String source, List<Imag
     static final String FILE = "reference_outputs.json";
     static final String FORMAT = "ffs-validator.reference-outputs/1";
 
-
     /** A sample image: its file name, PNG bytes, and the expected output row. */
     public record ImageSample(String name, byte[] png, float[] expected) {
     }
