@@ -79,20 +79,24 @@ public class InferenceEngine {
         try {
             Path root = modelsConfig.demo() ? generateDemoModels() : existingRoot(modelsConfig.dir());
             env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING, "ffs-validator");
-            OrtSessions sessions = new OrtSessions(env, config, 1);
-            runGate = new Semaphore(sessions.concurrentRuns(1), true);
+            int instances = 0;
+            for (ModelKind kind : ModelKind.values()) {
+                instances += config.batching(kind).instances();
+            }
+            OrtSessions sessions = new OrtSessions(env, config, instances);
+            runGate = new Semaphore(sessions.concurrentRuns(), true);
             for (ModelKind kind : ModelKind.values()) {
                 ModelDirectory dir = ModelDirectory.read(root, kind, modelsConfig.overrides(kind));
                 long start = System.nanoTime();
                 LoadedModel model = LoadedModel.open(dir, sessions, modelsConfig.overrides(kind), config.batching(kind),
                         this::runGuarded, registry);
                 models.put(kind, model);
-                model.warmUp();
+                model.warmUp(sessions.provider().gpu());
                 model.loadMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
                 Gauge.builder(MetricNames.MODEL_LOAD_SECONDS, model, m -> m.loadMillis / 1000.0)
                         .tag(MetricNames.TAG_MODEL, kind.id()).register(registry);
                 Log.infof("Loaded %s model '%s' from %s on %s in %d ms%s", kind.id(), dir.metadata().name(),
-                        dir.folder(), sessions.provider(), model.loadMillis,
+                        model.image.graph(), sessions.provider().label(), model.loadMillis,
                         dir.metadata().demo() ? " (DEMO model: outputs are not verdicts)" : "");
             }
             state = EngineState.READY;
@@ -236,6 +240,7 @@ public class InferenceEngine {
         final int width;
         final TextGraph text;
         DynamicBatcher batcher;
+        int batchSize;
         int outputDim;
         volatile long loadMillis;
 
@@ -254,16 +259,17 @@ public class InferenceEngine {
         static LoadedModel open(ModelDirectory dir, OrtSessions sessions, ModelsConfig.Overrides names,
                 InferenceConfig.Batching batching, RunGate gate, MeterRegistry registry) {
             ModelKind kind = dir.kind();
-            OrtSessions.Loaded image = sessions.open(dir.imageGraph());
+            String input = names.imageInput().orElse(ModelKind.IMAGE_INPUT);
+            OrtSessions.Loaded image = sessions.open(dir.imageGraph(), new OrtSessions.ImageShape(input,
+                    dir.preprocessing().outputHeight(), dir.preprocessing().outputWidth(), batching.maxBatchSize()));
             TextGraph text = null;
             try {
-                String input = names.imageInput().orElse(ModelKind.IMAGE_INPUT);
                 String output = names.imageOutput().orElse(kind.defaultImageOutput());
-                checkImageGraph(dir, image.session(), input, output);
+                checkImageGraph(dir, image, input, output);
                 if (kind.hasText()) {
                     text = TextGraph.open(dir, sessions, names);
                 }
-                LoadedModel model = new LoadedModel(dir, sessions.provider(), image, input, output, text);
+                LoadedModel model = new LoadedModel(dir, sessions.provider().label(), image, input, output, text);
                 String tag = kind.id();
                 Timer runTimer = Timer.builder(MetricNames.INFERENCE_DURATION).tag(MetricNames.TAG_MODEL, tag)
                         .register(registry);
@@ -272,13 +278,14 @@ public class InferenceEngine {
                 DistributionSummary sizes = DistributionSummary.builder(MetricNames.BATCH_SIZE)
                         .tag(MetricNames.TAG_MODEL, tag).register(registry);
                 model.batcher = new DynamicBatcher(tag, dir.preprocessing().tensorSize(), batching.maxBatchSize(),
-                        batching.maxQueueDelay(), batching.maxQueuedImages(), 1,
+                        batching.maxQueueDelay(), batching.maxQueuedImages(), batching.instances(),
                         (buffer, count) -> gate.run(() -> model.runImages(buffer, count)),
                         (size, queueNanos, runNanos, failed) -> {
                             sizes.record(size);
                             runTimer.record(runNanos, TimeUnit.NANOSECONDS);
                             waitTimer.record(queueNanos, TimeUnit.NANOSECONDS);
                         });
+                model.batchSize = batching.maxBatchSize();
                 Gauge.builder(MetricNames.QUEUE_DEPTH, model.batcher, DynamicBatcher::queued)
                         .tag(MetricNames.TAG_MODEL, tag).register(registry);
                 return model;
@@ -291,34 +298,37 @@ public class InferenceEngine {
             }
         }
 
-        private static void checkImageGraph(ModelDirectory dir, OrtSession session, String input, String output) {
+        private static void checkImageGraph(ModelDirectory dir, OrtSessions.Loaded loaded, String input, String output) {
+            OrtSession session = loaded.session();
+            Path graph = loaded.graph();
             try {
                 NodeInfo in = session.getInputInfo().get(input);
                 if (in == null) {
-                    throw new ModelLoadException(dir.imageGraph() + ": has no input '" + input + "'; its inputs are "
+                    throw new ModelLoadException(graph + ": has no input '" + input + "'; its inputs are "
                             + session.getInputNames() + " (override with validator.models." + dir.kind().id()
                             + ".image-input)");
                 }
                 if (!(in.getInfo() instanceof TensorInfo t) || t.type != OnnxJavaType.FLOAT || t.getShape().length != 4) {
-                    throw new ModelLoadException(dir.imageGraph() + ": input '" + input + "' must be a float32 tensor "
-                            + "[N,3,H,W], got " + in.getInfo());
+                    throw new ModelLoadException(graph + ": input '" + input + "' must be a float32 tensor "
+                            + "[N,3,H,W], got " + in.getInfo() + (graph.equals(dir.imageGraph()) ? ""
+                            : " (an fp16 graph must keep float32 inputs and outputs)"));
                 }
                 long[] shape = t.getShape();
                 PreprocessorConfig pre = dir.preprocessing();
                 if ((shape[1] > 0 && shape[1] != 3) || (shape[2] > 0 && shape[2] != pre.outputHeight())
                         || (shape[3] > 0 && shape[3] != pre.outputWidth())) {
-                    throw new ModelLoadException(dir.imageGraph() + ": input '" + input + "' has shape "
+                    throw new ModelLoadException(graph + ": input '" + input + "' has shape "
                             + java.util.Arrays.toString(shape) + " but " + dir.folder().resolve(
                                     ModelDirectory.PREPROCESSOR_CONFIG) + " produces [N,3," + pre.outputHeight() + ","
                             + pre.outputWidth() + "]");
                 }
                 if (!session.getOutputInfo().containsKey(output)) {
-                    throw new ModelLoadException(dir.imageGraph() + ": has no output '" + output + "'; its outputs are "
+                    throw new ModelLoadException(graph + ": has no output '" + output + "'; its outputs are "
                             + session.getOutputNames() + " (override with validator.models." + dir.kind().id()
                             + ".image-output)");
                 }
             } catch (OrtException e) {
-                throw new ModelLoadException(dir.imageGraph() + ": cannot read graph metadata (" + e.getMessage() + ")", e);
+                throw new ModelLoadException(graph + ": cannot read graph metadata (" + e.getMessage() + ")", e);
             }
         }
 
@@ -330,8 +340,16 @@ public class InferenceEngine {
             }
         }
 
-        void warmUp() {
+        /** One run at batch 1; on a GPU also one at the largest batch, so its kernels are chosen before traffic. */
+        void warmUp(boolean gpu) {
             PreprocessorConfig pre = dir.preprocessing();
+            if (gpu) {
+                List<CompletableFuture<float[]>> full = new ArrayList<>();
+                for (int i = 0; i < batchSize; i++) {
+                    full.add(batcher.submit(slot -> slot.put(new float[pre.tensorSize()]), true));
+                }
+                full.forEach(CompletableFuture::join);
+            }
             CompletableFuture<float[]> first = batcher.submit(slot -> {
                 for (int i = 0; i < pre.tensorSize(); i++) {
                     slot.put(0f);

@@ -1,0 +1,98 @@
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.OrtSession.SessionOptions;
+
+/**
+ * "ONNX Runtime alone": the three image graphs of a model directory run back to back from Java on random input, with
+ * the session options the service uses on CPU (all graph optimisations, intra-op threads = cores, one inter-op
+ * thread), at a fixed batch size. No HTTP, no decoding, no preprocessing: the ceiling the service's pipeline is
+ * measured against.
+ *
+ * <pre>
+ * java -cp onnxruntime.jar OrtAlone.java MODELS_DIR SECONDS BATCH[,BATCH...] [SPINNING[,SPINNING...]]
+ * </pre>
+ *
+ * Prints one line per combination: {@code RESULT batch=4 spinning=false images_per_s=3.91 per_graph_ms=...}.
+ */
+public class OrtAlone {
+
+    public static void main(String[] args) throws Exception {
+        Path models = Path.of(args[0]);
+        double seconds = Double.parseDouble(args[1]);
+        String[] batches = args[2].split(",");
+        String[] spinning = (args.length > 3 ? args[3] : "false").split(",");
+        String[][] graphs = {{"nsfw/model.onnx", "logits"}, {"clip/vision_model.onnx", "image_embeds"},
+                {"siglip/vision_model.onnx", "image_embeds"}};
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        int threads = Runtime.getRuntime().availableProcessors();
+        for (String spin : spinning) {
+            OrtSession[] sessions = new OrtSession[graphs.length];
+            try (SessionOptions options = new SessionOptions()) {
+                options.setOptimizationLevel(SessionOptions.OptLevel.ALL_OPT);
+                options.setIntraOpNumThreads(threads);
+                options.setInterOpNumThreads(1);
+                options.addConfigEntry("session.intra_op.allow_spinning", Boolean.parseBoolean(spin) ? "1" : "0");
+                for (int g = 0; g < graphs.length; g++) {
+                    sessions[g] = env.createSession(models.resolve(graphs[g][0]).toString(), options);
+                }
+                for (String b : batches) {
+                    int batch = Integer.parseInt(b);
+                    FloatBuffer input = randomImages(batch);
+                    double[] graphSeconds = new double[graphs.length];
+                    int rounds = 0;
+                    run(env, sessions, graphs, input, batch, new double[graphs.length]); // warm-up
+                    long start = System.nanoTime();
+                    while (rounds == 0 || System.nanoTime() - start < seconds * 1e9) {
+                        run(env, sessions, graphs, input, batch, graphSeconds);
+                        rounds++;
+                    }
+                    double elapsed = (System.nanoTime() - start) / 1e9;
+                    StringBuilder perGraph = new StringBuilder();
+                    for (int g = 0; g < graphs.length; g++) {
+                        perGraph.append(g == 0 ? "" : "/")
+                                .append(String.format(Locale.ROOT, "%.0f", 1000 * graphSeconds[g] / rounds));
+                    }
+                    System.out.printf(Locale.ROOT, "RESULT batch=%d spinning=%s images_per_s=%.3f per_graph_ms=%s "
+                            + "rounds=%d threads=%d%n", batch, spin, rounds * batch / elapsed, perGraph, rounds, threads);
+                }
+            } finally {
+                for (OrtSession s : sessions) {
+                    if (s != null) {
+                        s.close();
+                    }
+                }
+            }
+        }
+    }
+
+    static void run(OrtEnvironment env, OrtSession[] sessions, String[][] graphs, FloatBuffer input, int batch,
+            double[] graphSeconds) throws Exception {
+        for (int g = 0; g < sessions.length; g++) {
+            long t0 = System.nanoTime();
+            try (OnnxTensor x = OnnxTensor.createTensor(env, input.duplicate(), new long[] {batch, 3, 224, 224});
+                    OrtSession.Result r = sessions[g].run(Map.of("pixel_values", x), java.util.Set.of(graphs[g][1]))) {
+                r.get(0).getValue();
+            }
+            graphSeconds[g] += (System.nanoTime() - t0) / 1e9;
+        }
+    }
+
+    static FloatBuffer randomImages(int batch) {
+        int n = batch * 3 * 224 * 224;
+        FloatBuffer buffer = ByteBuffer.allocateDirect(n * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        SplittableRandom random = new SplittableRandom(7);
+        for (int i = 0; i < n; i++) {
+            buffer.put(i, (float) (random.nextDouble() * 2 - 1));
+        }
+        return buffer;
+    }
+}
