@@ -67,7 +67,7 @@ public class Bench {
     }
 
     record SystemRun(String system, String set, double coldStartSeconds, long peakRssKb,
-            Map<String, Stats> phases, Map<String, Object> sample) {
+            Map<String, Stats> phases, Map<String, Object> sample, String stages) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -221,7 +221,11 @@ public class Bench {
             }
             long rss = peakRssKb(process.pid());
             System.err.printf("   peak RSS %.0f MB%n", rss / 1024.0);
-            return new SystemRun(system, set, coldStart, rss, results, sample);
+            String stages = system.equals("ffs") ? stages(client, port) : null;
+            if (stages != null) {
+                System.err.println("   " + stages);
+            }
+            return new SystemRun(system, set, coldStart, rss, results, sample, stages);
         } finally {
             process.destroy();
             if (!process.waitFor(20, TimeUnit.SECONDS)) {
@@ -229,6 +233,43 @@ public class Bench {
             }
             client.close();
         }
+    }
+
+    /** The service's own stage timers over the whole run, from its Prometheus metrics (mean per event). */
+    static String stages(HttpClient client, int port) {
+        try {
+            String metrics = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/metrics"))
+                    .build(), HttpResponse.BodyHandlers.ofString()).body();
+            StringBuilder b = new StringBuilder();
+            for (String stage : List.of("fetch", "decode", "preprocess")) {
+                b.append(stage).append(' ').append(fmt(1000 * mean(metrics, "validator_stage_duration_seconds",
+                        "stage=\"" + stage + "\""))).append(" ms, ");
+            }
+            for (String model : List.of("nsfw", "clip", "siglip")) {
+                String tag = "model=\"" + model + "\"";
+                b.append(model).append(" batch ").append(fmt(mean(metrics, "validator_inference_batch_size", tag)))
+                        .append(" images in ").append(fmt(1000 * mean(metrics, "validator_inference_duration_seconds",
+                                tag))).append(" ms, queue wait ")
+                        .append(fmt(1000 * mean(metrics, "validator_inference_queue_wait_seconds", tag)))
+                        .append(" ms").append(model.equals("siglip") ? "" : "; ");
+            }
+            return b.toString();
+        } catch (Exception e) {
+            return "stage timers unavailable (" + e.getMessage() + ")";
+        }
+    }
+
+    static double mean(String metrics, String name, String tag) {
+        double sum = Double.NaN;
+        double count = Double.NaN;
+        for (String line : metrics.lines().toList()) {
+            if (line.contains(tag) && line.startsWith(name + "_sum{")) {
+                sum = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            } else if (line.contains(tag) && line.startsWith(name + "_count{")) {
+                count = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum / count;
     }
 
     /** Runs one phase: warm-up of one request per client, then requests until both minimums are reached. */
@@ -279,7 +320,13 @@ public class Bench {
         for (int i = 0; i < IMAGES_PER_REQUEST; i++) {
             images.add(urls.get((n * IMAGES_PER_REQUEST + i) % urls.size()));
         }
-        HttpResponse<String> r = client.send(post(endpoint, body(action, images)), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r;
+        try {
+            r = client.send(post(endpoint, body(action, images)), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            System.err.println("   request failed: " + e);
+            return IMAGES_PER_REQUEST;
+        }
         if (r.statusCode() != 200) {
             System.err.println("   HTTP " + r.statusCode() + ": " + r.body());
             return IMAGES_PER_REQUEST;
@@ -401,6 +448,12 @@ public class Bench {
         }
         int failed = runs.stream().flatMap(r -> r.phases().values().stream()).mapToInt(Stats::failedImages).sum();
         b.append("\nFailed images across all phases: ").append(failed).append("\n");
+        for (SystemRun r : runs) {
+            if (r.stages() != null) {
+                b.append("\nffs-validator stage timers, ").append(r.set()).append(" models, mean over the run: ")
+                        .append(r.stages()).append("\n");
+            }
+        }
 
         Map<String, Double> ort = new LinkedHashMap<>();
         if (ortAlone != null) {

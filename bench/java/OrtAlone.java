@@ -18,8 +18,11 @@ import ai.onnxruntime.OrtSession.SessionOptions;
  * measured against.
  *
  * <pre>
- * java -cp onnxruntime.jar OrtAlone.java MODELS_DIR SECONDS BATCH[,BATCH...] [SPINNING[,SPINNING...]]
+ * java -cp onnxruntime.jar OrtAlone.java MODELS_DIR SECONDS BATCH[,BATCH...] [SPINNING[,SPINNING...]] [cpu|cuda]
  * </pre>
+ *
+ * With {@code cuda} the graphs run on the CUDA provider with one intra-op thread, and {@code *_fp16.onnx} siblings are
+ * used when present, as the service does on a GPU.
  *
  * Prints one line per combination: {@code RESULT batch=4 spinning=false images_per_s=3.91 per_graph_ms=...}.
  */
@@ -30,10 +33,11 @@ public class OrtAlone {
         double seconds = Double.parseDouble(args[1]);
         String[] batches = args[2].split(",");
         String[] spinning = (args.length > 3 ? args[3] : "false").split(",");
+        boolean cuda = args.length > 4 && args[4].equals("cuda");
         String[][] graphs = {{"nsfw/model.onnx", "logits"}, {"clip/vision_model.onnx", "image_embeds"},
                 {"siglip/vision_model.onnx", "image_embeds"}};
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        int threads = Runtime.getRuntime().availableProcessors();
+        int threads = cuda ? 1 : Runtime.getRuntime().availableProcessors();
         for (String spin : spinning) {
             OrtSession[] sessions = new OrtSession[graphs.length];
             try (SessionOptions options = new SessionOptions()) {
@@ -41,8 +45,15 @@ public class OrtAlone {
                 options.setIntraOpNumThreads(threads);
                 options.setInterOpNumThreads(1);
                 options.addConfigEntry("session.intra_op.allow_spinning", Boolean.parseBoolean(spin) ? "1" : "0");
+                if (cuda) {
+                    options.addCUDA(0);
+                    options.setMemoryPatternOptimization(false);
+                }
                 for (int g = 0; g < graphs.length; g++) {
-                    sessions[g] = env.createSession(models.resolve(graphs[g][0]).toString(), options);
+                    Path graph = models.resolve(graphs[g][0]);
+                    Path fp16 = graph.resolveSibling(graph.getFileName().toString().replace(".onnx", "_fp16.onnx"));
+                    sessions[g] = env.createSession((cuda && java.nio.file.Files.isRegularFile(fp16) ? fp16 : graph)
+                            .toString(), options);
                 }
                 for (String b : batches) {
                     int batch = Integer.parseInt(b);
@@ -62,7 +73,8 @@ public class OrtAlone {
                                 .append(String.format(Locale.ROOT, "%.0f", 1000 * graphSeconds[g] / rounds));
                     }
                     System.out.printf(Locale.ROOT, "RESULT batch=%d spinning=%s images_per_s=%.3f per_graph_ms=%s "
-                            + "rounds=%d threads=%d%n", batch, spin, rounds * batch / elapsed, perGraph, rounds, threads);
+                            + "rounds=%d threads=%d provider=%s%n", batch, spin, rounds * batch / elapsed, perGraph,
+                            rounds, threads, cuda ? "cuda" : "cpu");
                 }
             } finally {
                 for (OrtSession s : sessions) {

@@ -85,7 +85,7 @@ public interface InferenceConfig {
     @WithDefault("true")
     boolean tensorrtFp16();
 
-    /** On a GPU, serves {@code <graph>_fp16.onnx} (e.g. {@code model_fp16.onnx}) instead of the graph when the model folder has it. */
+    /** On a GPU, serves {@code <graph>_fp16.onnx} (e.g. {@code model_fp16.onnx}) instead of the graph when present. */
     @WithDefault("true")
     boolean fp16Graphs();
 

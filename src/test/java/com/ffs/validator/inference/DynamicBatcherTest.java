@@ -147,6 +147,31 @@ class DynamicBatcherTest {
     }
 
     @Test
+    void shouldRunAsManyBatchesAtOnceAsItHasInstances() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger mostAtOnce = new java.util.concurrent.atomic.AtomicInteger();
+        CountDownLatch bothStarted = new CountDownLatch(2);
+        DynamicBatcher.BatchRunner overlapping = (buffer, count) -> {
+            mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
+            bothStarted.countDown();
+            bothStarted.await(5, TimeUnit.SECONDS);
+            running.decrementAndGet();
+            return new float[count][2];
+        };
+        try (DynamicBatcher b = new DynamicBatcher("t", 2, 2, Duration.ofSeconds(30), 8, 2, overlapping,
+                (s, q, r, f) -> { })) {
+            List<CompletableFuture<float[]>> fs = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                fs.add(b.submit(value(i), false));
+            }
+            for (CompletableFuture<float[]> f : fs) {
+                f.get(5, TimeUnit.SECONDS);
+            }
+            assertThat(mostAtOnce.get()).isEqualTo(2);
+        }
+    }
+
+    @Test
     void shouldRefuseWorkAfterClose() {
         DynamicBatcher b = new DynamicBatcher("t", 2, 2, Duration.ofMillis(5), 8, 1, echo(Duration.ZERO),
                 (s, q, r, f) -> { });
