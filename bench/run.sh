@@ -10,7 +10,7 @@
 #
 # Environment: JAVA_HOME (a JDK 25), BENCH_OUT (work folder, default bench/out), BENCH_REBUILD=1 (package the jar
 # again), FFS_JAVA_OPTS (JVM options of the service, default below), BENCH_ONLY (comma list of
-# baseline-full,ffs-full,baseline-tiny,ffs-tiny,ort-alone to run a subset).
+# baseline-full,ffs-full,baseline-tiny,ffs-tiny,ffs-cached,ort-alone to run a subset).
 set -euo pipefail
 
 profile=${1:-full}
@@ -66,6 +66,7 @@ ffs_java_opts=${FFS_JAVA_OPTS:--XX:+UseG1GC -Xms64m -Xmx1g}
 commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
 git -C "$root" diff --quiet HEAD 2>/dev/null || commit="$commit+changes"
 result=$out/results-$profile-$(date +%Y%m%d-%H%M%S).md
+rm -rf "$out/ort-cache"
 only=()
 [ -n "${BENCH_ONLY:-}" ] && only=(--only "$BENCH_ONLY")
 
@@ -74,4 +75,5 @@ only=()
     --photos "$out/photos" --models-full "$out/models-full" --models-tiny "$out/models-tiny" \
     --baseline "$py $root/bench/python/seed_handler.py --models {models} --port {port}" \
     --ffs "$java --enable-native-access=ALL-UNNAMED $ffs_java_opts -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port={port} -Dvalidator.models.dir={models} -jar $jar" \
+    --ffs-cached "$java --enable-native-access=ALL-UNNAMED $ffs_java_opts -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port={port} -Dvalidator.models.dir={models} -Dvalidator.inference.optimized-model-cache=$out/ort-cache -jar $jar" \
     --ort-alone "$java --enable-native-access=ALL-UNNAMED -cp $ort_jar $root/bench/java/OrtAlone.java {models} {seconds} 4,8 false,true"

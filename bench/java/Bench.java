@@ -47,12 +47,12 @@ public class Bench {
 
     /** How long each measured phase runs: at least this many requests and at least this long. */
     record Profile(int minRequestsFull, int minRequestsTiny, Duration minTimeFull, Duration minTimeTiny,
-            Duration ortAloneTime) {
+            Duration ortAloneTime, boolean warmUp) {
     }
 
     static final Map<String, Profile> PROFILES = Map.of(
-            "smoke", new Profile(2, 8, Duration.ZERO, Duration.ZERO, Duration.ofSeconds(3)),
-            "full", new Profile(12, 100, Duration.ofSeconds(40), Duration.ofSeconds(20), Duration.ofSeconds(30)));
+            "smoke", new Profile(1, 8, Duration.ZERO, Duration.ZERO, Duration.ofSeconds(3), false),
+            "full", new Profile(12, 100, Duration.ofSeconds(40), Duration.ofSeconds(20), Duration.ofSeconds(30), true));
 
     record Phase(String action, int concurrency) {
         String label() {
@@ -110,7 +110,14 @@ public class Bench {
                     runs.add(runSystem(system, set, required(opts, system), models, urls,
                             full ? fullPhases : tinyPhases,
                             full ? profile.minRequestsFull() : profile.minRequestsTiny(),
-                            full ? profile.minTimeFull() : profile.minTimeTiny()));
+                            full ? profile.minTimeFull() : profile.minTimeTiny(), profile.warmUp()));
+                }
+            }
+            if (opts.containsKey("ffs-cached") && (only == null || only.contains("ffs-cached"))) {
+                // Cold start only: the first start fills the optimised-model cache, the second reads it.
+                for (String start : List.of("ffs-cache-first", "ffs-cache-reused")) {
+                    runs.add(runSystem(start, "full", opts.get("ffs-cached"), required(opts, "models-full"), urls,
+                            List.of(), 0, Duration.ZERO, false));
                 }
             }
             if (opts.containsKey("ort-alone") && (only == null || only.contains("ort-alone"))) {
@@ -168,7 +175,7 @@ public class Bench {
     }
 
     static SystemRun runSystem(String system, String set, String command, String models, List<String> urls,
-            List<Phase> phases, int minRequests, Duration minTime) throws Exception {
+            List<Phase> phases, int minRequests, Duration minTime, boolean warmUp) throws Exception {
         int port = freePort();
         String cmd = command.replace("{port}", Integer.toString(port)).replace("{models}", models);
         System.err.printf("== %s, %s models: %s%n", system, set, cmd);
@@ -208,20 +215,23 @@ public class Bench {
             System.err.printf("   cold start %.2f s%n", coldStart);
 
             // The same 4 photos through validate on every system, to compare their outputs.
-            HttpResponse<String> sampleResponse = client.send(post(endpoint, body("validate",
-                    urls.subList(0, IMAGES_PER_REQUEST))), HttpResponse.BodyHandlers.ofString());
-            Map<String, Object> sample = Json.object(sampleResponse.body());
+            Map<String, Object> sample = null;
+            if (!phases.isEmpty()) {
+                HttpResponse<String> sampleResponse = client.send(post(endpoint, body("validate",
+                        urls.subList(0, IMAGES_PER_REQUEST))), HttpResponse.BodyHandlers.ofString());
+                sample = Json.object(sampleResponse.body());
+            }
 
             Map<String, Stats> results = new LinkedHashMap<>();
             for (Phase phase : phases) {
-                Stats s = drive(client, endpoint, phase, urls, minRequests, minTime);
+                Stats s = drive(client, endpoint, phase, urls, minRequests, minTime, warmUp);
                 results.put(phase.label(), s);
                 System.err.printf("   %-14s %7.2f images/s  p50 %6.3f s  p95 %6.3f s  (%d requests, %d failed images)%n",
                         phase.label(), s.imagesPerSecond(), s.p50(), s.p95(), s.requests(), s.failedImages());
             }
             long rss = peakRssKb(process.pid());
             System.err.printf("   peak RSS %.0f MB%n", rss / 1024.0);
-            String stages = system.equals("ffs") ? stages(client, port) : null;
+            String stages = system.equals("ffs") && !phases.isEmpty() ? stages(client, port) : null;
             if (stages != null) {
                 System.err.println("   " + stages);
             }
@@ -274,9 +284,9 @@ public class Bench {
 
     /** Runs one phase: warm-up of one request per client, then requests until both minimums are reached. */
     static Stats drive(HttpClient client, URI endpoint, Phase phase, List<String> urls, int minRequests,
-            Duration minTime) throws Exception {
+            Duration minTime, boolean warmUp) throws Exception {
         AtomicInteger next = new AtomicInteger();
-        for (int i = 0; i < phase.concurrency(); i++) {
+        for (int i = 0; warmUp && i < phase.concurrency(); i++) {
             request(client, endpoint, phase.action(), urls, next.getAndIncrement());
         }
         ConcurrentLinkedQueue<Double> latencies = new ConcurrentLinkedQueue<>();
@@ -445,6 +455,13 @@ public class Bench {
                     .append(ffs == null ? "-" : fmt(ffs.peakRssKb() / 1024.0)).append(" | ")
                     .append(base == null || ffs == null ? "-" : fmt((double) ffs.peakRssKb() / base.peakRssKb()) + "x")
                     .append(" |\n");
+        }
+        SystemRun cacheFirst = find(runs, "ffs-cache-first", "full");
+        SystemRun cacheReused = find(runs, "ffs-cache-reused", "full");
+        if (cacheFirst != null && cacheReused != null) {
+            b.append("\nffs-validator cold start with `validator.inference.optimized-model-cache` (full-cost models): ")
+                    .append(fmt(cacheFirst.coldStartSeconds())).append(" s on the start that fills it, ")
+                    .append(fmt(cacheReused.coldStartSeconds())).append(" s on a later start.\n");
         }
         int failed = runs.stream().flatMap(r -> r.phases().values().stream()).mapToInt(Stats::failedImages).sum();
         b.append("\nFailed images across all phases: ").append(failed).append("\n");

@@ -89,7 +89,7 @@ public class InferenceEngine {
                 ModelDirectory dir = ModelDirectory.read(root, kind, modelsConfig.overrides(kind));
                 long start = System.nanoTime();
                 LoadedModel model = LoadedModel.open(dir, sessions, modelsConfig.overrides(kind), config.batching(kind),
-                        this::runGuarded, registry);
+                        runGate, registry);
                 models.put(kind, model);
                 model.warmUp(sessions.provider().gpu());
                 model.loadMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
@@ -183,11 +183,17 @@ public class InferenceEngine {
     private <T> T runGuarded(Run<T> run) {
         runGate.acquireUninterruptibly();
         try {
+            return unchecked(run);
+        } finally {
+            runGate.release();
+        }
+    }
+
+    private static <T> T unchecked(Run<T> run) {
+        try {
             return run.call();
         } catch (OrtException e) {
             throw new InferenceException("ONNX Runtime failed: " + OrtSessions.firstLine(e.getMessage()), e);
-        } finally {
-            runGate.release();
         }
     }
 
@@ -257,7 +263,7 @@ public class InferenceEngine {
         }
 
         static LoadedModel open(ModelDirectory dir, OrtSessions sessions, ModelsConfig.Overrides names,
-                InferenceConfig.Batching batching, RunGate gate, MeterRegistry registry) {
+                InferenceConfig.Batching batching, Semaphore runSlots, MeterRegistry registry) {
             ModelKind kind = dir.kind();
             String input = names.imageInput().orElse(ModelKind.IMAGE_INPUT);
             OrtSessions.Loaded image = sessions.open(dir.imageGraph(), new OrtSessions.ImageShape(input,
@@ -279,7 +285,7 @@ public class InferenceEngine {
                         .tag(MetricNames.TAG_MODEL, tag).register(registry);
                 model.batcher = new DynamicBatcher(tag, dir.preprocessing().tensorSize(), batching.maxBatchSize(),
                         batching.maxQueueDelay(), batching.maxQueuedImages(), batching.instances(),
-                        (buffer, count) -> gate.run(() -> model.runImages(buffer, count)),
+                        runSlots, (buffer, count) -> unchecked(() -> model.runImages(buffer, count)),
                         (size, queueNanos, runNanos, failed) -> {
                             sizes.record(size);
                             runTimer.record(runNanos, TimeUnit.NANOSECONDS);
@@ -391,12 +397,6 @@ public class InferenceEngine {
                 text.close();
             }
         }
-    }
-
-    /** Lets a batcher's runner pass through the engine's run gate. */
-    @FunctionalInterface
-    private interface RunGate {
-        float[][] run(Run<float[][]> run);
     }
 
     /** A text tower: tokenizer plus graph. */
