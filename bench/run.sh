@@ -62,7 +62,7 @@ export VALIDATOR_FASHION_NEGATIVE_PROMPTS=$(prompts OTHER_PROMPTS)
 export VALIDATOR_INFERENCE_DEVICE=cpu
 export VALIDATOR_FETCH_ALLOW_PRIVATE=true
 
-ffs_java_opts=${FFS_JAVA_OPTS:--XX:+UseG1GC -Xms64m -Xmx1g}
+ffs_java_opts=${FFS_JAVA_OPTS:--XX:+UseG1GC -Xms64m -Xmx512m}
 commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
 git -C "$root" diff --quiet HEAD 2>/dev/null || commit="$commit+changes"
 result=$out/results-$profile-$(date +%Y%m%d-%H%M%S).md

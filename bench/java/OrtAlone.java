@@ -45,6 +45,8 @@ public class OrtAlone {
                 options.setIntraOpNumThreads(threads);
                 options.setInterOpNumThreads(1);
                 options.addConfigEntry("session.intra_op.allow_spinning", Boolean.parseBoolean(spin) ? "1" : "0");
+                // The service's default (validator.inference.prepack-weights=false).
+                options.addConfigEntry("session.disable_prepacking", "1");
                 if (cuda) {
                     options.addCUDA(0);
                     options.setMemoryPatternOptimization(false);

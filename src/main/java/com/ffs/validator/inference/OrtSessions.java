@@ -129,6 +129,7 @@ final class OrtSessions {
             options.addConfigEntry("session.intra_op.allow_spinning", config.allowSpinning() ? "1" : "0");
             options.setMemoryPatternOptimization(config.memoryPattern().orElse(!provider.gpu()));
             options.setCPUArenaAllocator(config.cpuArena());
+            options.addConfigEntry("session.disable_prepacking", config.prepackWeights() ? "0" : "1");
             if (tensorrt) {
                 try (OrtTensorRTProviderOptions trt = new OrtTensorRTProviderOptions(config.cudaDeviceId())) {
                     for (Map.Entry<String, String> e : tensorrtOptions(config, image, tensorrtCacheDir()).entrySet()) {
@@ -153,6 +154,7 @@ final class OrtSessions {
                 options.setOptimizedModelFilePath(writing.toString());
             }
             OrtSession session = env.createSession((fromCache ? cached.get() : chosen).toString(), options);
+            NativeMemory.releaseFreed();
             if (writing != null) {
                 publish(writing, cached.get());
             }

@@ -65,6 +65,7 @@ final class TestConfigs {
         public String optimizationLevel() { return "all"; }
         public Optional<Boolean> memoryPattern() { return memoryPattern; }
         public boolean cpuArena() { return true; }
+        public boolean prepackWeights() { return false; }
         public Optional<MemorySize> cudaGpuMemLimit() { return gpuMemLimit; }
         public ArenaExtendStrategy cudaArenaExtendStrategy() { return arenaExtendStrategy; }
         public CudnnConvAlgoSearch cudaCudnnConvAlgoSearch() { return cudnnConvAlgoSearch; }
