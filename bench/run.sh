@@ -3,10 +3,11 @@
 #
 #   bench/run.sh [full|smoke]        (default full; smoke runs a few requests per phase to check the kit)
 #
-# Steps: checks the Debian packages it needs (installs them when run as root), builds the packaged jar when it is
-# missing, generates the benchmark models and sample photos once (cached under bench/out/), then runs
-# bench/java/Bench.java, which starts each system, measures it and prints one Markdown table; the table is also
-# written to bench/out/results-<profile>-<time>.md. BENCHMARKS.md describes the method.
+# Steps: checks the Debian packages it needs (installs them when run as root), packages the service when the jar
+# is missing or older than the sources, generates the benchmark models and sample photos once (cached under
+# bench/out/), then runs bench/java/Bench.java, which starts each system, measures it and prints one Markdown
+# table; the table is also written to bench/out/results-<profile>-<time>.md. BENCHMARKS.md describes the method.
+# Duration on 2 cores: about 20 minutes (full), about 8 minutes (smoke).
 #
 # Environment: JAVA_HOME (a JDK 25), BENCH_OUT (work folder, default bench/out), BENCH_REBUILD=1 (package the jar
 # again), FFS_JAVA_OPTS (JVM options of the service, default below), BENCH_ONLY (comma list of
@@ -36,7 +37,8 @@ fi
 
 # 2. The packaged service.
 jar=$root/target/quarkus-app/quarkus-run.jar
-if [ ! -f "$jar" ] || [ -n "${BENCH_REBUILD:-}" ]; then
+if [ ! -f "$jar" ] || [ -n "${BENCH_REBUILD:-}" ] \
+        || [ -n "$(cd "$root" && find src pom.xml -newer "$jar" -print -quit)" ]; then
     echo "== packaging the service" >&2
     (cd "$root" && ./mvnw -B -q package -DskipTests)
 fi
@@ -71,7 +73,7 @@ only=()
 [ -n "${BENCH_ONLY:-}" ] && only=(--only "$BENCH_ONLY")
 
 "$java" "$root/bench/java/Bench.java" \
-    --profile "$profile" --commit "$commit" --out "$result" "${only[@]}" \
+    --profile "$profile" --commit "$commit" --jvm "$ffs_java_opts" --out "$result" "${only[@]}" \
     --photos "$out/photos" --models-full "$out/models-full" --models-tiny "$out/models-tiny" \
     --baseline "$py $root/bench/python/seed_handler.py --models {models} --port {port}" \
     --ffs "$java --enable-native-access=ALL-UNNAMED $ffs_java_opts -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port={port} -Dvalidator.models.dir={models} -jar $jar" \

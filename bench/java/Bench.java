@@ -422,7 +422,8 @@ public class Bench {
         b.append("Machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, ")
                 .append(cpuModel()).append("; date ").append(Instant.now().toString(), 0, 10)
                 .append("; commit ").append(opts.getOrDefault("commit", "unknown"))
-                .append("; profile ").append(opts.getOrDefault("profile", "smoke")).append("\n\n");
+                .append("; profile ").append(opts.getOrDefault("profile", "smoke"))
+                .append("; service JVM options ").append(opts.getOrDefault("jvm", "default")).append("\n\n");
         b.append("| measurement | seed-style baseline | ffs-validator | ffs / baseline |\n");
         b.append("| --- | ---: | ---: | ---: |\n");
         for (String set : List.of("full", "tiny")) {

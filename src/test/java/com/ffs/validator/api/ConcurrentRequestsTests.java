@@ -33,8 +33,10 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.ffs.validator.testing.ImageServerTestResource;
 import com.ffs.validator.testing.Readiness;
 
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 
@@ -43,6 +45,7 @@ import io.restassured.RestAssured;
  * when sent alone: nothing lost, duplicated or swapped between requests, through both faces.
  */
 @QuarkusTest
+@WithTestResource(ImageServerTestResource.class) // the same resources as the other HTTP tests: no restart between them
 class ConcurrentRequestsTests {
 
     private static final int IMAGES = 40;
