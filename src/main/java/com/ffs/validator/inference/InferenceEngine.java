@@ -95,8 +95,9 @@ public class InferenceEngine {
                 model.loadMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
                 Gauge.builder(MetricNames.MODEL_LOAD_SECONDS, model, m -> m.loadMillis / 1000.0)
                         .tag(MetricNames.TAG_MODEL, kind.id()).register(registry);
-                Log.infof("Loaded %s model '%s' from %s on %s in %d ms%s", kind.id(), dir.metadata().name(),
-                        model.image.graph(), sessions.provider().label(), model.loadMillis,
+                Log.infof("Loaded %s model '%s' from %s on %s (%d intra-op threads) in %d ms%s", kind.id(),
+                        dir.metadata().name(), model.image.graph(), sessions.provider().label(),
+                        sessions.intraOpThreads(), model.loadMillis,
                         dir.metadata().demo() ? " (DEMO model: outputs are not verdicts)" : "");
             }
             state = EngineState.READY;

@@ -91,6 +91,11 @@ final class OrtSessions {
         return provider;
     }
 
+    /** ONNX Runtime threads per session run. */
+    int intraOpThreads() {
+        return intraOpThreads;
+    }
+
     /** Session runs allowed in flight at once across models. */
     int concurrentRuns() {
         return concurrentRuns;

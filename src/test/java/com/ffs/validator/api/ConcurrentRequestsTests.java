@@ -118,6 +118,39 @@ class ConcurrentRequestsTests {
         assertThat(largestBatch("nsfw")).as("concurrent images were batched together").isGreaterThan(1);
     }
 
+    @Test
+    void shouldRunTheOtherImagesOfARequestWhileOneIsStillDownloading() throws Exception {
+        com.ffs.validator.testing.ImageServer server = ImageServerTestResource.server();
+        server.hold();
+        try {
+            double batchesBefore = batches("nsfw");
+            List<String> images = List.of(server.heldImage("formats/red.png"), server.image("formats/green.png"));
+            java.util.concurrent.CompletableFuture<io.restassured.response.Response> response =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> given()
+                            .contentType(io.restassured.http.ContentType.JSON)
+                            .body(Map.of("action", "nsfw", "images", images)).post("/v1/validate"),
+                            Executors.newSingleThreadExecutor());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (batches("nsfw") == batchesBefore && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(batches("nsfw")).as("the fast image was inferred").isGreaterThan(batchesBefore);
+            assertThat(response).as("while the other image of its request is still downloading").isNotDone();
+            server.release();
+            response.get(30, TimeUnit.SECONDS).then().statusCode(200)
+                    .body("results.nsfw.is_nsfw", org.hamcrest.Matchers.equalTo(List.of(true, false)));
+        } finally {
+            server.release();
+        }
+    }
+
+    private static double batches(String model) {
+        Matcher m = Pattern.compile("validator_inference_batch_size_count\\{[^}]*model=\"" + model + "\"[^}]*} (\\S+)")
+                .matcher(given().get("/q/metrics").asString());
+        assertThat(m.find()).as("batch count metric present").isTrue();
+        return Double.parseDouble(m.group(1));
+    }
+
     private List<JsonNode> post(String path, List<String> images) throws IOException, InterruptedException {
         Map<String, Object> request = Map.of("action", "validate", "images", images);
         Object body = path.equals("/runsync") ? Map.of("input", request) : request;

@@ -75,20 +75,6 @@ class InferenceEngineTest {
     }
 
     @Test
-    void shouldGiveAnImageTheSameOutputAloneAndInAFullBatchWithOneThread() throws Exception {
-        engine(dir.resolve("unused"), true).load();
-        RgbImage image = solid(200, 90, 30);
-        float[] alone = infer(ModelKind.SIGLIP, image);
-        // The test config batches up to 4 with a 2 ms delay: four images submitted at once share one batch.
-        List<java.util.concurrent.CompletableFuture<float[]>> batch = new java.util.ArrayList<>();
-        for (RgbImage other : List.of(solid(1, 2, 3), image, solid(250, 250, 0), solid(9, 200, 90))) {
-            batch.add(engine.infer(ModelKind.SIGLIP,
-                    slot -> Preprocessor.write(other, engine.preprocessing(ModelKind.SIGLIP), slot), false));
-        }
-        assertThat(batch.get(1).get(10, TimeUnit.SECONDS)).containsExactly(alone);
-    }
-
-    @Test
     void shouldServeADirectoryInTheLayoutAsRealModels() throws Exception {
         Path models = dir.resolve("models");
         DemoModels.writeAll(models);
