@@ -61,6 +61,13 @@ public interface InferenceConfig {
     @WithDefault("false")
     boolean prepackWeights();
 
+    /**
+     * Hands the activation memory a batch used back after each run (default: on for CPU, where the models run one at
+     * a time and would otherwise each keep their largest batch's memory; off for CUDA, where allocating device memory
+     * again costs time).
+     */
+    Optional<Boolean> arenaShrinkage();
+
     /** ONNX Runtime's CPU memory arena, which keeps activation memory for reuse between runs. */
     @WithDefault("true")
     boolean cpuArena();

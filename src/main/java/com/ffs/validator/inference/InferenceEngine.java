@@ -246,12 +246,14 @@ public class InferenceEngine {
         final int height;
         final int width;
         final TextGraph text;
+        final OrtSession.RunOptions runOptions;
         DynamicBatcher batcher;
         int batchSize;
         int outputDim;
         volatile long loadMillis;
 
-        private LoadedModel(ModelDirectory dir, String provider, OrtSessions.Loaded image, String imageInput,
+        private LoadedModel(ModelDirectory dir, String provider, OrtSessions.Loaded image, OrtSession.RunOptions runOptions,
+                String imageInput,
                 String imageOutput, TextGraph text) {
             this.dir = dir;
             this.provider = provider;
@@ -261,6 +263,7 @@ public class InferenceEngine {
             this.height = dir.preprocessing().outputHeight();
             this.width = dir.preprocessing().outputWidth();
             this.text = text;
+            this.runOptions = runOptions;
         }
 
         static LoadedModel open(ModelDirectory dir, OrtSessions sessions, ModelsConfig.Overrides names,
@@ -276,7 +279,8 @@ public class InferenceEngine {
                 if (kind.hasText()) {
                     text = TextGraph.open(dir, sessions, names);
                 }
-                LoadedModel model = new LoadedModel(dir, sessions.provider().label(), image, input, output, text);
+                LoadedModel model = new LoadedModel(dir, sessions.provider().label(), image,
+                        sessions.batchRunOptions(), input, output, text);
                 String tag = kind.id();
                 Timer runTimer = Timer.builder(MetricNames.INFERENCE_DURATION).tag(MetricNames.TAG_MODEL, tag)
                         .register(registry);
@@ -342,7 +346,8 @@ public class InferenceEngine {
         float[][] runImages(FloatBuffer batch, int count) throws OrtException {
             OrtEnvironment env = OrtEnvironment.getEnvironment();
             try (OnnxTensor input = OnnxTensor.createTensor(env, batch, new long[] {count, 3, height, width});
-                    OrtSession.Result result = image.session().run(Map.of(imageInput, input), Set.of(imageOutput))) {
+                    OrtSession.Result result = image.session().run(Map.of(imageInput, input), Set.of(imageOutput),
+                            runOptions)) {
                 return rows(result, imageOutput, count);
             }
         }
@@ -393,6 +398,7 @@ public class InferenceEngine {
             if (batcher != null) {
                 batcher.close();
             }
+            runOptions.close();
             image.close();
             if (text != null) {
                 text.close();

@@ -91,6 +91,20 @@ final class OrtSessions {
         return provider;
     }
 
+    /** Run options for image batches: arena shrinkage as configured; the caller closes them. */
+    OrtSession.RunOptions batchRunOptions() {
+        try {
+            OrtSession.RunOptions options = new OrtSession.RunOptions();
+            if (config.arenaShrinkage().orElse(!provider.gpu())) {
+                options.addRunConfigEntry("memory.enable_memory_arena_shrinkage",
+                        provider.gpu() ? "cpu:0;gpu:" + config.cudaDeviceId() : "cpu:0");
+            }
+            return options;
+        } catch (OrtException e) {
+            throw new ModelLoadException("cannot create ONNX Runtime run options: " + firstLine(e.getMessage()), e);
+        }
+    }
+
     /** ONNX Runtime threads per session run. */
     int intraOpThreads() {
         return intraOpThreads;

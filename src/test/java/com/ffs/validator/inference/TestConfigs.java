@@ -66,6 +66,7 @@ final class TestConfigs {
         public Optional<Boolean> memoryPattern() { return memoryPattern; }
         public boolean cpuArena() { return true; }
         public boolean prepackWeights() { return false; }
+        public Optional<Boolean> arenaShrinkage() { return Optional.empty(); }
         public Optional<MemorySize> cudaGpuMemLimit() { return gpuMemLimit; }
         public ArenaExtendStrategy cudaArenaExtendStrategy() { return arenaExtendStrategy; }
         public CudnnConvAlgoSearch cudaCudnnConvAlgoSearch() { return cudnnConvAlgoSearch; }
