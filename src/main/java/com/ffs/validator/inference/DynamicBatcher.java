@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -21,6 +22,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * ONNX Runtime input without a copy. Buffers come from a fixed pool, so the queue is bounded: when every buffer is
  * taken, {@link #submit} refuses (or, for callers that must not fail, waits). Each image's future gets exactly its
  * own row of the output.
+ *
+ * <p>Like Triton, a batch is formed when it can run: a dispatcher first takes a run slot (shared by all models, as many
+ * as the device runs at once) and only then closes the open batch, so while other batches run, images keep joining
+ * it up to {@code maxBatchSize}.
  */
 final class DynamicBatcher implements AutoCloseable {
 
@@ -47,6 +52,7 @@ final class DynamicBatcher implements AutoCloseable {
     private final int maxBatchSize;
     private final long maxDelayNanos;
     private final int poolSize;
+    private final Semaphore runSlots;
     private final BatchRunner runner;
     private final BatchListener listener;
 
@@ -63,6 +69,16 @@ final class DynamicBatcher implements AutoCloseable {
 
     DynamicBatcher(String name, int itemSize, int maxBatchSize, Duration maxQueueDelay, int maxQueuedImages,
             int instances, BatchRunner runner, BatchListener listener) {
+        this(name, itemSize, maxBatchSize, maxQueueDelay, maxQueuedImages, instances, new Semaphore(instances), runner,
+                listener);
+    }
+
+    /**
+     * @param runSlots permits to run a batch, shared by the batchers of all models so that at most as many batches run
+     *                 at once as the device takes; a batcher takes its batch only once it holds a permit
+     */
+    DynamicBatcher(String name, int itemSize, int maxBatchSize, Duration maxQueueDelay, int maxQueuedImages,
+            int instances, Semaphore runSlots, BatchRunner runner, BatchListener listener) {
         if (itemSize <= 0 || maxBatchSize <= 0 || maxQueuedImages <= 0 || instances <= 0) {
             throw new IllegalArgumentException("item size, batch size, queue size and instances must be positive");
         }
@@ -71,6 +87,7 @@ final class DynamicBatcher implements AutoCloseable {
         this.maxBatchSize = maxBatchSize;
         this.maxDelayNanos = maxQueueDelay.toNanos();
         this.poolSize = Math.ceilDiv(maxQueuedImages, maxBatchSize) + instances;
+        this.runSlots = runSlots;
         this.runner = runner;
         this.listener = listener;
         for (int i = 0; i < instances; i++) {
@@ -207,12 +224,24 @@ final class DynamicBatcher implements AutoCloseable {
 
     private void dispatchLoop() {
         while (true) {
+            lock.lock();
+            try {
+                if (!awaitWork()) {
+                    return;
+                }
+            } finally {
+                lock.unlock();
+            }
+            // Only a dispatcher that can run at once takes a batch: while it waits for a run slot (another model's
+            // batch is running), the open batch keeps filling up to the largest batch.
+            runSlots.acquireUninterruptibly();
             Batch batch;
             lock.lock();
             try {
-                batch = nextRunnable();
+                batch = take();
                 if (batch == null) {
-                    return;
+                    runSlots.release();
+                    continue;
                 }
                 running++;
             } finally {
@@ -221,6 +250,7 @@ final class DynamicBatcher implements AutoCloseable {
             try {
                 run(batch);
             } finally {
+                runSlots.release();
                 lock.lock();
                 try {
                     running--;
@@ -235,32 +265,55 @@ final class DynamicBatcher implements AutoCloseable {
         }
     }
 
-    /** Waits for a closed, fully written batch; closes the open batch when its delay is up. Null when shut down. */
-    private Batch nextRunnable() {
+    /** Waits until a batch is due: a closed one fully written, or the open one past its delay. False when shut down. */
+    private boolean awaitWork() {
         while (true) {
             Batch head = ready.peek();
             if (head != null && head.written == head.reserved) {
-                return ready.poll();
+                return true;
             }
-            if (open != null && open.reserved > 0 && System.nanoTime() - open.openedNanos >= maxDelayNanos) {
-                closeOpenBatch();
-                continue;
+            if (open != null && open.reserved > 0 && (closing || due(open))) {
+                return true;
             }
             if (closing && head == null && open == null) {
-                return null;
+                return false;
             }
             try {
                 if (open != null && open.reserved > 0) {
-                    long wait = open.openedNanos + maxDelayNanos - System.nanoTime();
-                    work.awaitNanos(Math.max(wait, 1));
+                    work.awaitNanos(Math.max(open.openedNanos + maxDelayNanos - System.nanoTime(), 1));
                 } else {
                     work.await();
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return null;
+                return false;
             }
         }
+    }
+
+    /**
+     * Takes the next batch to run, once a run slot is held: the oldest closed batch, else the open one (closed now,
+     * with whatever it gathered meanwhile); waits for slots still being written. Null when another instance took it.
+     */
+    private Batch take() {
+        Batch batch = ready.peek();
+        if (batch == null && open != null && open.reserved > 0) {
+            closeOpenBatch();
+            batch = ready.peek();
+        }
+        if (batch == null) {
+            return null;
+        }
+        ready.poll();
+        // Writers reserved these slots and are filling them now (no lock held, nothing else awaited).
+        while (batch.written < batch.reserved) {
+            work.awaitUninterruptibly();
+        }
+        return batch;
+    }
+
+    private boolean due(Batch batch) {
+        return System.nanoTime() - batch.openedNanos >= maxDelayNanos;
     }
 
     private void run(Batch batch) {

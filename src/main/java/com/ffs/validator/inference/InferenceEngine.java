@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 import jakarta.annotation.PreDestroy;
@@ -79,20 +80,25 @@ public class InferenceEngine {
         try {
             Path root = modelsConfig.demo() ? generateDemoModels() : existingRoot(modelsConfig.dir());
             env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING, "ffs-validator");
-            OrtSessions sessions = new OrtSessions(env, config, 1);
-            runGate = new Semaphore(sessions.concurrentRuns(1), true);
+            int instances = 0;
+            for (ModelKind kind : ModelKind.values()) {
+                instances += config.batching(kind).instances();
+            }
+            OrtSessions sessions = new OrtSessions(env, config, instances);
+            runGate = new Semaphore(sessions.concurrentRuns(), true);
             for (ModelKind kind : ModelKind.values()) {
                 ModelDirectory dir = ModelDirectory.read(root, kind, modelsConfig.overrides(kind));
                 long start = System.nanoTime();
                 LoadedModel model = LoadedModel.open(dir, sessions, modelsConfig.overrides(kind), config.batching(kind),
-                        this::runGuarded, registry);
+                        runGate, this::markFailed, registry);
                 models.put(kind, model);
-                model.warmUp();
+                model.warmUp(sessions.provider().gpu());
                 model.loadMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
                 Gauge.builder(MetricNames.MODEL_LOAD_SECONDS, model, m -> m.loadMillis / 1000.0)
                         .tag(MetricNames.TAG_MODEL, kind.id()).register(registry);
-                Log.infof("Loaded %s model '%s' from %s on %s in %d ms%s", kind.id(), dir.metadata().name(),
-                        dir.folder(), sessions.provider(), model.loadMillis,
+                Log.infof("Loaded %s model '%s' from %s on %s (%d intra-op threads) in %d ms%s", kind.id(),
+                        dir.metadata().name(), model.image.graph(), sessions.provider().label(),
+                        sessions.intraOpThreads(), model.loadMillis,
                         dir.metadata().demo() ? " (DEMO model: outputs are not verdicts)" : "");
             }
             state = EngineState.READY;
@@ -157,7 +163,8 @@ public class InferenceEngine {
     /** Whether {@code kind} runs a half-precision graph ({@code *_fp16.onnx}), whose outputs drift more. */
     public boolean halfPrecision(ModelKind kind) {
         LoadedModel m = model(kind);
-        return isHalfPrecision(m.dir.imageGraph()) || (m.text != null && isHalfPrecision(m.text.graph));
+        // The graphs actually opened: on a GPU the fp16 sibling replaces the fp32 file when present.
+        return isHalfPrecision(m.image.graph()) || (m.text != null && isHalfPrecision(m.text.loaded.graph()));
     }
 
     private static boolean isHalfPrecision(Path graph) {
@@ -210,15 +217,22 @@ public class InferenceEngine {
     private <T> T runGuarded(Run<T> run) {
         runGate.acquireUninterruptibly();
         try {
+            return unchecked(run, this::markFailed);
+        } finally {
+            runGate.release();
+        }
+    }
+
+    /** Runs a session call; a fatal device error is reported to {@code onFatal} before it is thrown. */
+    private static <T> T unchecked(Run<T> run, Consumer<String> onFatal) {
+        try {
             return run.call();
         } catch (OrtException e) {
             String message = "ONNX Runtime failed: " + OrtSessions.firstLine(e.getMessage());
             if (isFatal(e)) {
-                markFailed(message);
+                onFatal.accept(message);
             }
             throw new InferenceException(message, e);
-        } finally {
-            runGate.release();
         }
     }
 
@@ -278,11 +292,14 @@ public class InferenceEngine {
         final int height;
         final int width;
         final TextGraph text;
+        final OrtSession.RunOptions runOptions;
         DynamicBatcher batcher;
+        int batchSize;
         int outputDim;
         volatile long loadMillis;
 
-        private LoadedModel(ModelDirectory dir, String provider, OrtSessions.Loaded image, String imageInput,
+        private LoadedModel(ModelDirectory dir, String provider, OrtSessions.Loaded image, OrtSession.RunOptions runOptions,
+                String imageInput,
                 String imageOutput, TextGraph text) {
             this.dir = dir;
             this.provider = provider;
@@ -292,21 +309,25 @@ public class InferenceEngine {
             this.height = dir.preprocessing().outputHeight();
             this.width = dir.preprocessing().outputWidth();
             this.text = text;
+            this.runOptions = runOptions;
         }
 
         static LoadedModel open(ModelDirectory dir, OrtSessions sessions, ModelsConfig.Overrides names,
-                InferenceConfig.Batching batching, RunGate gate, MeterRegistry registry) {
+                InferenceConfig.Batching batching, Semaphore runSlots, Consumer<String> onFatal,
+                MeterRegistry registry) {
             ModelKind kind = dir.kind();
-            OrtSessions.Loaded image = sessions.open(dir.imageGraph());
+            String input = names.imageInput().orElse(ModelKind.IMAGE_INPUT);
+            OrtSessions.Loaded image = sessions.open(dir.imageGraph(), new OrtSessions.ImageShape(input,
+                    dir.preprocessing().outputHeight(), dir.preprocessing().outputWidth(), batching.maxBatchSize()));
             TextGraph text = null;
             try {
-                String input = names.imageInput().orElse(ModelKind.IMAGE_INPUT);
                 String output = names.imageOutput().orElse(kind.defaultImageOutput());
-                checkImageGraph(dir, image.session(), input, output);
+                checkImageGraph(dir, image, input, output);
                 if (kind.hasText()) {
                     text = TextGraph.open(dir, sessions, names);
                 }
-                LoadedModel model = new LoadedModel(dir, sessions.provider(), image, input, output, text);
+                LoadedModel model = new LoadedModel(dir, sessions.provider().label(), image,
+                        sessions.batchRunOptions(), input, output, text);
                 String tag = kind.id();
                 Timer runTimer = Timer.builder(MetricNames.INFERENCE_DURATION).tag(MetricNames.TAG_MODEL, tag)
                         .register(registry);
@@ -315,13 +336,14 @@ public class InferenceEngine {
                 DistributionSummary sizes = DistributionSummary.builder(MetricNames.BATCH_SIZE)
                         .tag(MetricNames.TAG_MODEL, tag).register(registry);
                 model.batcher = new DynamicBatcher(tag, dir.preprocessing().tensorSize(), batching.maxBatchSize(),
-                        batching.maxQueueDelay(), batching.maxQueuedImages(), 1,
-                        (buffer, count) -> gate.run(() -> model.runImages(buffer, count)),
+                        batching.maxQueueDelay(), batching.maxQueuedImages(), batching.instances(),
+                        runSlots, (buffer, count) -> unchecked(() -> model.runImages(buffer, count), onFatal),
                         (size, queueNanos, runNanos, failed) -> {
                             sizes.record(size);
                             runTimer.record(runNanos, TimeUnit.NANOSECONDS);
                             waitTimer.record(queueNanos, TimeUnit.NANOSECONDS);
                         });
+                model.batchSize = batching.maxBatchSize();
                 Gauge.builder(MetricNames.QUEUE_DEPTH, model.batcher, DynamicBatcher::queued)
                         .tag(MetricNames.TAG_MODEL, tag).register(registry);
                 return model;
@@ -334,47 +356,59 @@ public class InferenceEngine {
             }
         }
 
-        private static void checkImageGraph(ModelDirectory dir, OrtSession session, String input, String output) {
+        private static void checkImageGraph(ModelDirectory dir, OrtSessions.Loaded loaded, String input, String output) {
+            OrtSession session = loaded.session();
+            Path graph = loaded.graph();
             try {
                 NodeInfo in = session.getInputInfo().get(input);
                 if (in == null) {
-                    throw new ModelLoadException(dir.imageGraph() + ": has no input '" + input + "'; its inputs are "
+                    throw new ModelLoadException(graph + ": has no input '" + input + "'; its inputs are "
                             + session.getInputNames() + " (override with validator.models." + dir.kind().id()
                             + ".image-input)");
                 }
                 if (!(in.getInfo() instanceof TensorInfo t) || t.type != OnnxJavaType.FLOAT || t.getShape().length != 4) {
-                    throw new ModelLoadException(dir.imageGraph() + ": input '" + input + "' must be a float32 tensor "
-                            + "[N,3,H,W], got " + in.getInfo());
+                    throw new ModelLoadException(graph + ": input '" + input + "' must be a float32 tensor "
+                            + "[N,3,H,W], got " + in.getInfo() + (graph.equals(dir.imageGraph()) ? ""
+                            : " (an fp16 graph must keep float32 inputs and outputs)"));
                 }
                 long[] shape = t.getShape();
                 PreprocessorConfig pre = dir.preprocessing();
                 if ((shape[1] > 0 && shape[1] != 3) || (shape[2] > 0 && shape[2] != pre.outputHeight())
                         || (shape[3] > 0 && shape[3] != pre.outputWidth())) {
-                    throw new ModelLoadException(dir.imageGraph() + ": input '" + input + "' has shape "
+                    throw new ModelLoadException(graph + ": input '" + input + "' has shape "
                             + java.util.Arrays.toString(shape) + " but " + dir.folder().resolve(
                                     ModelDirectory.PREPROCESSOR_CONFIG) + " produces [N,3," + pre.outputHeight() + ","
                             + pre.outputWidth() + "]");
                 }
                 if (!session.getOutputInfo().containsKey(output)) {
-                    throw new ModelLoadException(dir.imageGraph() + ": has no output '" + output + "'; its outputs are "
+                    throw new ModelLoadException(graph + ": has no output '" + output + "'; its outputs are "
                             + session.getOutputNames() + " (override with validator.models." + dir.kind().id()
                             + ".image-output)");
                 }
             } catch (OrtException e) {
-                throw new ModelLoadException(dir.imageGraph() + ": cannot read graph metadata (" + e.getMessage() + ")", e);
+                throw new ModelLoadException(graph + ": cannot read graph metadata (" + e.getMessage() + ")", e);
             }
         }
 
         float[][] runImages(FloatBuffer batch, int count) throws OrtException {
             OrtEnvironment env = OrtEnvironment.getEnvironment();
             try (OnnxTensor input = OnnxTensor.createTensor(env, batch, new long[] {count, 3, height, width});
-                    OrtSession.Result result = image.session().run(Map.of(imageInput, input), Set.of(imageOutput))) {
+                    OrtSession.Result result = image.session().run(Map.of(imageInput, input), Set.of(imageOutput),
+                            runOptions)) {
                 return rows(result, imageOutput, count);
             }
         }
 
-        void warmUp() {
+        /** One run at batch 1; on a GPU also one at the largest batch, so its kernels are chosen before traffic. */
+        void warmUp(boolean gpu) {
             PreprocessorConfig pre = dir.preprocessing();
+            if (gpu) {
+                List<CompletableFuture<float[]>> full = new ArrayList<>();
+                for (int i = 0; i < batchSize; i++) {
+                    full.add(batcher.submit(slot -> slot.put(new float[pre.tensorSize()]), true));
+                }
+                full.forEach(CompletableFuture::join);
+            }
             CompletableFuture<float[]> first = batcher.submit(slot -> {
                 for (int i = 0; i < pre.tensorSize(); i++) {
                     slot.put(0f);
@@ -411,17 +445,12 @@ public class InferenceEngine {
             if (batcher != null) {
                 batcher.close();
             }
+            runOptions.close();
             image.close();
             if (text != null) {
                 text.close();
             }
         }
-    }
-
-    /** Lets a batcher's runner pass through the engine's run gate. */
-    @FunctionalInterface
-    private interface RunGate {
-        float[][] run(Run<float[][]> run);
     }
 
     /** A text tower: tokenizer plus graph. */

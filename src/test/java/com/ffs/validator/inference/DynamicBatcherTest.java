@@ -147,6 +147,52 @@ class DynamicBatcherTest {
     }
 
     @Test
+    void shouldRunAsManyBatchesAtOnceAsItHasInstances() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger mostAtOnce = new java.util.concurrent.atomic.AtomicInteger();
+        CountDownLatch bothStarted = new CountDownLatch(2);
+        DynamicBatcher.BatchRunner overlapping = (buffer, count) -> {
+            mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
+            bothStarted.countDown();
+            bothStarted.await(5, TimeUnit.SECONDS);
+            running.decrementAndGet();
+            return new float[count][2];
+        };
+        try (DynamicBatcher b = new DynamicBatcher("t", 2, 2, Duration.ofSeconds(30), 8, 2, overlapping,
+                (s, q, r, f) -> { })) {
+            List<CompletableFuture<float[]>> fs = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                fs.add(b.submit(value(i), false));
+            }
+            for (CompletableFuture<float[]> f : fs) {
+                f.get(5, TimeUnit.SECONDS);
+            }
+            assertThat(mostAtOnce.get()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void shouldKeepFillingTheBatchWhileAnotherModelHoldsTheRunSlot() throws Exception {
+        java.util.concurrent.Semaphore runSlots = new java.util.concurrent.Semaphore(1);
+        runSlots.acquire(); // another model's batch is running
+        try (DynamicBatcher b = new DynamicBatcher("t", 2, 8, Duration.ofMillis(10), 16, 1, runSlots,
+                echo(Duration.ZERO), (s, q, r, f) -> { })) {
+            List<CompletableFuture<float[]>> fs = new ArrayList<>();
+            fs.add(b.submit(value(1), false));
+            Thread.sleep(60); // well past the delay: the batch is due but cannot run
+            for (int i = 2; i <= 6; i++) {
+                fs.add(b.submit(value(i), false));
+            }
+            assertThat(batchSizes).isEmpty();
+            runSlots.release();
+            for (int i = 1; i <= 6; i++) {
+                assertThat(fs.get(i - 1).get(5, TimeUnit.SECONDS)).containsExactly(i, -i);
+            }
+            assertThat(batchSizes).containsExactly(6);
+        }
+    }
+
+    @Test
     void shouldRefuseWorkAfterClose() {
         DynamicBatcher b = new DynamicBatcher("t", 2, 2, Duration.ofMillis(5), 8, 1, echo(Duration.ZERO),
                 (s, q, r, f) -> { });

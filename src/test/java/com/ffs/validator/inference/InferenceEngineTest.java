@@ -131,7 +131,7 @@ class InferenceEngineTest {
     void autoShouldFallBackToCpuWhereThereIsNoGpu() {
         OrtSessions sessions = new OrtSessions(ai.onnxruntime.OrtEnvironment.getEnvironment(),
                 TestConfigs.withDevice(InferenceConfig.Device.AUTO), 1);
-        assertThat(sessions.provider()).isEqualTo("CPU");
+        assertThat(sessions.provider()).isEqualTo(OrtSessions.Provider.CPU);
     }
 
     private static double cos(float[] a, float[] b) {

@@ -70,8 +70,15 @@ class RunPodRoutesTests {
                 .statusCode(200).body("status", oneOf("IN_QUEUE", "IN_PROGRESS")).extract().path("id");
         JsonPath async = awaitFinished("", id);
         assertThat(async.getString("status")).isEqualTo("COMPLETED");
-        assertThat(sync).isEqualTo(native_);
-        assertThat((Object) async.get("output.results")).isEqualTo(native_);
+        assertSameResults(sync, native_);
+        assertSameResults(async.get("output.results"), native_);
+    }
+
+    /** Equal up to float rounding: the batch an image lands in can change the last bits of ONNX Runtime's sums. */
+    private static void assertSameResults(Object actual, Object expected) {
+        assertThat(actual).usingRecursiveComparison()
+                .withComparatorForType((a, b) -> Math.abs(a - b) <= 1e-6f ? 0 : Float.compare(a, b), Float.class)
+                .isEqualTo(expected);
     }
 
     @Test

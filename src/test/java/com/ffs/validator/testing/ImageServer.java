@@ -4,19 +4,22 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 /**
  * An in-process HTTP server for test images: {@code /images/<file>} serves {@code src/test/resources/images/<file>};
- * {@code /status/<code>} answers with that status; {@code /slow/<ms>/<file>} waits, then serves the image; anything
- * else is 404.
+ * {@code /status/<code>} answers with that status; {@code /slow/<ms>/<file>} waits, then serves the image;
+ * {@code /hold/<file>} waits until {@link #release()} after {@link #hold()}; anything else is 404.
  */
 public final class ImageServer implements AutoCloseable {
 
     private final HttpServer server;
+    private volatile CountDownLatch held = new CountDownLatch(0);
 
     public ImageServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -24,6 +27,7 @@ public final class ImageServer implements AutoCloseable {
         server.createContext("/images/", this::image);
         server.createContext("/status/", this::status);
         server.createContext("/slow/", this::slow);
+        server.createContext("/hold/", this::held);
         server.start();
     }
 
@@ -71,6 +75,37 @@ public final class ImageServer implements AutoCloseable {
         }
     }
 
+    /** From now on {@code /hold/} requests wait until {@link #release()} (at most 30 s). */
+    public void hold() {
+        held = new CountDownLatch(1);
+    }
+
+    /** Lets every waiting and later {@code /hold/} request through. */
+    public void release() {
+        held.countDown();
+    }
+
+    /** URL that serves a test image once {@link #release()} is called. */
+    public String heldImage(String path) {
+        return baseUrl() + "/hold/" + path;
+    }
+
+    private void held(HttpExchange exchange) throws IOException {
+        try {
+            held.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        String path = exchange.getRequestURI().getPath().substring("/hold/".length());
+        try (InputStream in = ImageServer.class.getResourceAsStream("/images/" + path)) {
+            if (in == null) {
+                send(exchange, 404, "text/plain", "not found".getBytes());
+            } else {
+                send(exchange, 200, "image/png", in.readAllBytes());
+            }
+        }
+    }
+
     /** URL that serves a test image after {@code millis}. */
     public String slowImage(long millis, String path) {
         return baseUrl() + "/slow/" + millis + "/" + path;
@@ -86,6 +121,7 @@ public final class ImageServer implements AutoCloseable {
 
     @Override
     public void close() {
+        release();
         server.stop(0);
     }
 }

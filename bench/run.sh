@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# The benchmark kit in one command: ffs-validator against the seed-style baseline on this machine.
+#
+#   bench/run.sh [full|smoke]        (default full; smoke runs a few requests per phase to check the kit)
+#
+# Steps: checks the Debian packages it needs (installs them when run as root), packages the service when the jar
+# is missing or older than the sources, generates the benchmark models and sample photos once (cached under
+# bench/out/), then runs bench/java/Bench.java, which starts each system, measures it and prints one Markdown
+# table; the table is also written to bench/out/results-<profile>-<time>.md. BENCHMARKS.md describes the method.
+# Duration on 2 cores: about 20 minutes (full), about 8 minutes (smoke).
+#
+# Environment: JAVA_HOME (a JDK 25), BENCH_OUT (work folder, default bench/out), BENCH_REBUILD=1 (package the jar
+# again), FFS_JAVA_OPTS (JVM options of the service, default below), BENCH_ONLY (comma list of
+# baseline-full,ffs-full,baseline-tiny,ffs-tiny,ffs-cached,ort-alone to run a subset).
+set -euo pipefail
+
+profile=${1:-full}
+case "$profile" in full|smoke) ;; *) echo "usage: bench/run.sh [full|smoke]" >&2; exit 2 ;; esac
+root=$(cd "$(dirname "$0")/.." && pwd)
+out=${BENCH_OUT:-$root/bench/out}
+mkdir -p "$out"
+py=/usr/bin/python3
+java=${JAVA_HOME:+$JAVA_HOME/bin/}java
+
+# 1. Debian packages: PyTorch with a threaded OpenBLAS (without libopenblas0-pthread torch runs ~50x slower).
+packages="python3-torch python3-torchvision libopenblas0-pthread python3-pil python3-numpy python3-requests python3-onnx"
+if ! "$py" -c "import torch, torchvision, PIL, numpy, requests, onnx" 2>/dev/null \
+        || ! dpkg -s libopenblas0-pthread >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ]; then
+        apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $packages
+    else
+        echo "missing Debian packages; run: sudo apt-get install $packages" >&2
+        exit 1
+    fi
+fi
+"$java" -version 2>&1 | grep -q 'version "25' || { echo "JDK 25 required (set JAVA_HOME)" >&2; exit 1; }
+
+# 2. The packaged service.
+jar=$root/target/quarkus-app/quarkus-run.jar
+if [ ! -f "$jar" ] || [ -n "${BENCH_REBUILD:-}" ] \
+        || [ -n "$(cd "$root" && find src pom.xml -newer "$jar" -print -quit)" ]; then
+    echo "== packaging the service" >&2
+    (cd "$root" && ./mvnw -B -q package -DskipTests)
+fi
+ort_jar=$(ls "$root"/target/quarkus-app/lib/main/com.microsoft.onnxruntime.onnxruntime*.jar | head -1)
+
+# 3. Models and photos, generated once.
+for set in full tiny; do
+    if [ ! -f "$out/models-$set/.complete" ]; then
+        echo "== generating $set benchmark models" >&2
+        rm -rf "$out/models-$set"
+        (cd "$root/bench/python" && "$py" make_models.py "$out/models-$set" --set "$set")
+    fi
+done
+if [ ! -f "$out/photos/photo-00.jpg" ]; then
+    echo "== preparing sample photos" >&2
+    (cd "$root/bench/python" && "$py" make_photos.py "$out/photos")
+fi
+
+# 4. Both sides get the same fashion prompts, so their scores can be compared.
+prompts() { (cd "$root/bench/python" && "$py" -c "import benchmodels as b; print(','.join(b.$1))"); }
+export VALIDATOR_FASHION_PROMPTS=$(prompts FASHION_PROMPTS)
+export VALIDATOR_FASHION_NEGATIVE_PROMPTS=$(prompts OTHER_PROMPTS)
+export VALIDATOR_INFERENCE_DEVICE=cpu
+export VALIDATOR_FETCH_ALLOW_PRIVATE=true
+
+ffs_java_opts=${FFS_JAVA_OPTS:--XX:+UseG1GC -Xms64m -Xmx512m}
+commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
+git -C "$root" diff --quiet HEAD 2>/dev/null || commit="$commit+changes"
+result=$out/results-$profile-$(date +%Y%m%d-%H%M%S).md
+rm -rf "$out/ort-cache"
+only=()
+[ -n "${BENCH_ONLY:-}" ] && only=(--only "$BENCH_ONLY")
+
+"$java" "$root/bench/java/Bench.java" \
+    --profile "$profile" --commit "$commit" --jvm "$ffs_java_opts" --out "$result" "${only[@]}" \
+    --photos "$out/photos" --models-full "$out/models-full" --models-tiny "$out/models-tiny" \
+    --baseline "$py $root/bench/python/seed_handler.py --models {models} --port {port}" \
+    --ffs "$java --enable-native-access=ALL-UNNAMED $ffs_java_opts -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port={port} -Dvalidator.models.dir={models} -jar $jar" \
+    --ffs-cached "$java --enable-native-access=ALL-UNNAMED $ffs_java_opts -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port={port} -Dvalidator.models.dir={models} -Dvalidator.inference.optimized-model-cache=$out/ort-cache -jar $jar" \
+    --ort-alone "$java --enable-native-access=ALL-UNNAMED -cp $ort_jar $root/bench/java/OrtAlone.java {models} {seconds} 4,8 false,true"
