@@ -76,6 +76,6 @@ only=()
     --profile "$profile" --commit "$commit" --jvm "$ffs_java_opts" --out "$result" "${only[@]}" \
     --photos "$out/photos" --models-full "$out/models-full" --models-tiny "$out/models-tiny" \
     --baseline "$py $root/bench/python/seed_handler.py --models {models} --port {port}" \
-    --ffs "$java --enable-native-access=ALL-UNNAMED $ffs_java_opts -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port={port} -Dvalidator.models.dir={models} -jar $jar" \
-    --ffs-cached "$java --enable-native-access=ALL-UNNAMED $ffs_java_opts -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port={port} -Dvalidator.models.dir={models} -Dvalidator.inference.optimized-model-cache=$out/ort-cache -jar $jar" \
+    --ffs "$java --enable-native-access=ALL-UNNAMED $ffs_java_opts -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port={port} -Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port={mport} -Dvalidator.models.dir={models} -jar $jar" \
+    --ffs-cached "$java --enable-native-access=ALL-UNNAMED $ffs_java_opts -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port={port} -Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port={mport} -Dvalidator.models.dir={models} -Dvalidator.inference.optimized-model-cache=$out/ort-cache -jar $jar" \
     --ort-alone "$java --enable-native-access=ALL-UNNAMED -cp $ort_jar $root/bench/java/OrtAlone.java {models} {seconds} 4,8 false,true"

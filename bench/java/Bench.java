@@ -177,7 +177,9 @@ public class Bench {
     static SystemRun runSystem(String system, String set, String command, String models, List<String> urls,
             List<Phase> phases, int minRequests, Duration minTime, boolean warmUp) throws Exception {
         int port = freePort();
-        String cmd = command.replace("{port}", Integer.toString(port)).replace("{models}", models);
+        int managementPort = freePort();
+        String cmd = command.replace("{port}", Integer.toString(port)).replace("{mport}", Integer.toString(managementPort))
+                .replace("{models}", models);
         System.err.printf("== %s, %s models: %s%n", system, set, cmd);
         Path log = Files.createTempFile("bench-" + system + "-" + set + "-", ".log");
         long startNanos = System.nanoTime();
@@ -231,7 +233,7 @@ public class Bench {
             }
             long rss = peakRssKb(process.pid());
             System.err.printf("   peak RSS %.0f MB%n", rss / 1024.0);
-            String stages = system.equals("ffs") && !phases.isEmpty() ? stages(client, port) : null;
+            String stages = system.equals("ffs") && !phases.isEmpty() ? stages(client, managementPort) : null;
             if (stages != null) {
                 System.err.println("   " + stages);
             }
@@ -246,9 +248,9 @@ public class Bench {
     }
 
     /** The service's own stage timers over the whole run, from its Prometheus metrics (mean per event). */
-    static String stages(HttpClient client, int port) {
+    static String stages(HttpClient client, int managementPort) {
         try {
-            String metrics = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/metrics"))
+            String metrics = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/q/metrics"))
                     .build(), HttpResponse.BodyHandlers.ofString()).body();
             StringBuilder b = new StringBuilder();
             for (String stage : List.of("fetch", "decode", "preprocess")) {

@@ -311,6 +311,12 @@ final class OrtSessions {
         if (!OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {
             return "this ONNX Runtime build has no CUDA provider (the CPU artifact is on the classpath)";
         }
+        // Without the NVIDIA driver the probe below cannot succeed, and it costs: ONNX Runtime unpacks and maps its
+        // ~370 MB CUDA provider library first (seconds of start-up and hundreds of MB of peak memory).
+        String driver = NvidiaDriver.absence();
+        if (driver != null) {
+            return driver;
+        }
         try (SessionOptions probe = new SessionOptions()) {
             probe.addCUDA(config.cudaDeviceId());
             return null;
@@ -322,6 +328,10 @@ final class OrtSessions {
     private String tensorrtProblem() {
         if (!OrtEnvironment.getAvailableProviders().contains(OrtProvider.TENSOR_RT)) {
             return "this ONNX Runtime build has no TensorRT provider";
+        }
+        String driver = NvidiaDriver.absence();
+        if (driver != null) {
+            return driver;
         }
         try (SessionOptions probe = new SessionOptions()) {
             probe.addTensorrt(config.cudaDeviceId());

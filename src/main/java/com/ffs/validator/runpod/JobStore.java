@@ -17,7 +17,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * Jobs submitted through the RunPod-style routes of this process: a bounded store, run by a pool of
- * {@code validator.runpod.concurrency} job threads, results kept for {@code validator.runpod.result-retention}.
+ * {@code validator.runpod.concurrency} job threads. As on RunPod, an asynchronous job's result is kept for
+ * {@code validator.runpod.result-retention} and a synchronous one's for {@code validator.runpod.runsync-retention};
+ * when the store is full, results already handed back by /runsync make room first.
  */
 @ApplicationScoped
 public class JobStore {
@@ -43,13 +45,17 @@ public class JobStore {
         }
     }
 
-    /** Stores a job and queues it for execution. */
-    Job submit(JsonNode input, String idPrefix) {
+    /** Stores a job and queues it for execution; {@code sync} jobs (/runsync) keep their result briefly. */
+    Job submit(JsonNode input, boolean sync) {
         purgeExpired();
+        if (jobs.size() >= config.maxJobs()) {
+            evictDelivered(jobs.size() - config.maxJobs() + 1);
+        }
         if (jobs.size() >= config.maxJobs()) {
             throw new StoreFullException(config.maxJobs());
         }
-        Job job = new Job(idPrefix + UUID.randomUUID(), input);
+        Duration retention = sync ? config.runsyncRetention() : config.resultRetention();
+        Job job = new Job((sync ? "sync-" : "") + UUID.randomUUID(), input, retention.toNanos());
         jobs.put(job.id, job);
         pool.execute(() -> execute(job));
         return job;
@@ -95,8 +101,13 @@ public class JobStore {
 
     private void purgeExpired() {
         long now = System.nanoTime();
-        long retention = config.resultRetention().toNanos();
-        jobs.values().removeIf(j -> j.expired(now, retention));
+        jobs.values().removeIf(j -> j.expired(now));
+    }
+
+    /** Forgets up to {@code count} finished jobs whose result /runsync already returned, oldest first. */
+    private void evictDelivered(int count) {
+        jobs.values().stream().filter(Job::delivered).sorted(java.util.Comparator.comparingLong(Job::finishedNanos))
+                .limit(count).toList().forEach(j -> jobs.remove(j.id, j));
     }
 
     @PreDestroy
@@ -114,14 +125,17 @@ public class JobStore {
         final String id;
         final JsonNode input;
         private final long submittedNanos = System.nanoTime();
+        private final long retentionNanos;
         private long startedNanos;
         private long finishedNanos;
         private JobState state = JobState.IN_QUEUE;
         private JobOutcome outcome;
+        private boolean delivered;
 
-        Job(String id, JsonNode input) {
+        Job(String id, JsonNode input, long retentionNanos) {
             this.id = id;
             this.input = input;
+            this.retentionNanos = retentionNanos;
         }
 
         synchronized JobState state() {
@@ -168,8 +182,21 @@ public class JobStore {
             }
         }
 
-        synchronized boolean expired(long now, long retention) {
-            return state.terminal() && now - finishedNanos > retention;
+        synchronized boolean expired(long now) {
+            return state.terminal() && now - finishedNanos > retentionNanos;
+        }
+
+        /** Records that the finished result went back to the caller of /runsync. */
+        synchronized void markDelivered() {
+            delivered = state.terminal();
+        }
+
+        synchronized boolean delivered() {
+            return delivered;
+        }
+
+        synchronized long finishedNanos() {
+            return finishedNanos;
         }
 
         synchronized JobEnvelope envelope() {

@@ -22,6 +22,10 @@ public interface RunPodConfig {
     @WithDefault("30m")
     Duration resultRetention();
 
+    /** How long a /runsync job's result stays readable through /status after it finished, as on RunPod. */
+    @WithDefault("1m")
+    Duration runsyncRetention();
+
     /** How long /runsync waits for a result before answering with the job's current status (?wait= overrides). */
     @WithDefault("90s")
     Duration runsyncWait();

@@ -46,7 +46,7 @@ public abstract class RunPodRoutes {
     @Consumes(MediaType.WILDCARD)
     @Operation(summary = "Queue a job", description = "Body {\"input\": <validation request>}; returns the job id.")
     public RestResponse<Object> run(String body) {
-        return withJob(body, "", job -> ok(new JobEnvelope(job.id, job.state(), null, null, null, null)));
+        return withJob(body, false, job -> ok(new JobEnvelope(job.id, job.state(), null, null, null, null)));
     }
 
     @POST
@@ -57,13 +57,15 @@ public abstract class RunPodRoutes {
     public RestResponse<Object> runsync(String body, @QueryParam("wait") Long waitMillis) {
         Duration wait = waitMillis == null ? config.runsyncWait()
                 : Duration.ofMillis(Math.clamp(waitMillis, 1_000, MAX_WAIT_MS));
-        return withJob(body, "sync-", job -> {
+        return withJob(body, true, job -> {
             try {
                 job.await(wait);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            return ok(job.envelope());
+            JobEnvelope envelope = job.envelope();
+            job.markDelivered();
+            return ok(envelope);
         });
     }
 
@@ -100,14 +102,14 @@ public abstract class RunPodRoutes {
     }
 
     /** Parses the body, stores the job and answers with {@code then}, or answers with why it could not. */
-    private RestResponse<Object> withJob(String body, String idPrefix,
+    private RestResponse<Object> withJob(String body, boolean sync,
             Function<JobStore.Job, RestResponse<Object>> then) {
         Parsed parsed = parse(body);
         if (parsed.error != null) {
             return parsed.error;
         }
         try {
-            return then.apply(store.submit(parsed.input, idPrefix));
+            return then.apply(store.submit(parsed.input, sync));
         } catch (JobStore.StoreFullException e) {
             return error(RestResponse.Status.SERVICE_UNAVAILABLE, e.getMessage());
         }

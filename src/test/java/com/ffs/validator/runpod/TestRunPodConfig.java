@@ -17,6 +17,11 @@ record TestRunPodConfig(int concurrency, Duration jobTimeout, Duration drainTime
     }
 
     @Override
+    public Duration runsyncRetention() {
+        return Duration.ofMinutes(1);
+    }
+
+    @Override
     public Duration runsyncWait() {
         return Duration.ofSeconds(90);
     }

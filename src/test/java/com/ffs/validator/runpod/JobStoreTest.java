@@ -1,0 +1,100 @@
+package com.ffs.validator.runpod;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.ffs.validator.validation.ValidationResponse;
+
+/** The local job store: bounded, with RunPod's retention, and room made from results /runsync already returned. */
+class JobStoreTest {
+
+    private static final JsonNode INPUT = new ObjectMapper().createObjectNode();
+
+    private final CountDownLatch release = new CountDownLatch(1);
+    private JobStore store;
+
+    /** A store of {@code max} jobs whose jobs finish at once, or, with {@code hold}, when the test releases them. */
+    private JobStore store(int max, boolean hold) {
+        RunPodConfig base = new TestRunPodConfig(4, Duration.ofMinutes(1), Duration.ofSeconds(5));
+        RunPodConfig config = (RunPodConfig) Proxy.newProxyInstance(RunPodConfig.class.getClassLoader(),
+                new Class<?>[] {RunPodConfig.class},
+                (proxy, method, args) -> method.getName().equals("maxJobs") ? max : method.invoke(base, args));
+        JobRunner runner = new JobRunner(null, new ObjectMapper()) {
+            @Override
+            JobOutcome run(JsonNode input) {
+                if (hold) {
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return JobOutcome.success(new ValidationResponse(List.of(), null));
+            }
+        };
+        store = new JobStore(runner, config);
+        return store;
+    }
+
+    @AfterEach
+    void close() {
+        release.countDown();
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    private static void finish(JobStore.Job job) throws InterruptedException {
+        job.await(Duration.ofSeconds(5));
+        assertThat(job.state()).isEqualTo(JobState.COMPLETED);
+    }
+
+    @Test
+    void shouldRefuseNewJobsWhenFullOfUnreadResults() throws InterruptedException {
+        JobStore s = store(2, false);
+        finish(s.submit(INPUT, false));
+        finish(s.submit(INPUT, true));
+        assertThatThrownBy(() -> s.submit(INPUT, false)).isInstanceOf(JobStore.StoreFullException.class)
+                .hasMessageContaining("2 jobs");
+    }
+
+    @Test
+    void shouldMakeRoomFromResultsRunsyncAlreadyReturned() throws InterruptedException {
+        JobStore s = store(2, false);
+        JobStore.Job async = s.submit(INPUT, false);
+        JobStore.Job sync = s.submit(INPUT, true);
+        finish(async);
+        finish(sync);
+        sync.markDelivered();
+        JobStore.Job next = s.submit(INPUT, false);
+        assertThat(s.find(sync.id)).isEmpty();
+        assertThat(s.find(async.id)).as("an unread /run result is kept").isPresent();
+        assertThat(s.find(next.id)).isPresent();
+    }
+
+    @Test
+    void shouldNeverEvictUnfinishedJobs() {
+        JobStore s = store(1, true);
+        JobStore.Job running = s.submit(INPUT, true);
+        running.markDelivered();
+        assertThatThrownBy(() -> s.submit(INPUT, true)).isInstanceOf(JobStore.StoreFullException.class);
+        assertThat(s.find(running.id)).isPresent();
+    }
+
+    @Test
+    void syncJobsShouldCarryTheirPrefix() throws InterruptedException {
+        JobStore s = store(4, false);
+        assertThat(s.submit(INPUT, true).id).startsWith("sync-");
+        assertThat(s.submit(INPUT, false).id).doesNotStartWith("sync-");
+    }
+}
