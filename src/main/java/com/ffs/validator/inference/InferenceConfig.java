@@ -68,6 +68,13 @@ public interface InferenceConfig {
      */
     Optional<Boolean> arenaShrinkage();
 
+    /**
+     * Native blocks from this size up get their own memory mappings, returned to the system when freed (glibc's
+     * {@code M_MMAP_THRESHOLD}); 0 keeps glibc's sliding threshold, under which freed activation memory stays resident.
+     */
+    @WithDefault("1M")
+    MemorySize nativeMmapThreshold();
+
     /** ONNX Runtime's CPU memory arena, which keeps activation memory for reuse between runs. */
     @WithDefault("true")
     boolean cpuArena();

@@ -101,6 +101,12 @@ public class InferenceEngine {
                         sessions.intraOpThreads(), model.loadMillis,
                         dir.metadata().demo() ? " (DEMO model: outputs are not verdicts)" : "");
             }
+            // Only after loading: while graphs load, glibc's sliding threshold reuses freed parse buffers faster.
+            long mmapThreshold = config.nativeMmapThreshold().asLongValue();
+            if (mmapThreshold > 0 && !NativeMemory.mapLargeAllocations(mmapThreshold)) {
+                Log.debugf("validator.inference.native-mmap-threshold not applied (not glibc)");
+            }
+            NativeMemory.releaseFreed();
             state = EngineState.READY;
         } catch (RuntimeException | LinkageError e) {
             // LinkageError: a native library (ONNX Runtime, the tokenizer) that cannot load is a load failure too.

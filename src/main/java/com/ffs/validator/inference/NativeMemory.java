@@ -15,7 +15,13 @@ import io.quarkus.logging.Log;
  */
 final class NativeMemory {
 
-    private static final Optional<MethodHandle> MALLOC_TRIM = lookup();
+    /** glibc's {@code M_MMAP_THRESHOLD} parameter of {@code mallopt}. */
+    private static final int M_MMAP_THRESHOLD = -3;
+
+    private static final Optional<MethodHandle> MALLOC_TRIM = lookup("malloc_trim",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG));
+    private static final Optional<MethodHandle> MALLOPT = lookup("mallopt",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
 
     private NativeMemory() {
     }
@@ -32,11 +38,30 @@ final class NativeMemory {
         });
     }
 
-    private static Optional<MethodHandle> lookup() {
+    /**
+     * Serves allocations of at least {@code bytes} from their own mappings, which go back to the operating system when
+     * freed. glibc otherwise raises its threshold to the largest block freed (up to 32 MB), after which ONNX Runtime's
+     * activation buffers stay resident in every thread's malloc arena that ever ran a batch. Calls glibc's
+     * {@code mallopt(M_MMAP_THRESHOLD)}; a no-op elsewhere.
+     *
+     * @return whether the threshold was set
+     */
+    static boolean mapLargeAllocations(long bytes) {
+        if (MALLOPT.isEmpty() || bytes <= 0 || bytes > Integer.MAX_VALUE) {
+            return false;
+        }
+        try {
+            return (int) MALLOPT.get().invokeExact(M_MMAP_THRESHOLD, (int) bytes) == 1;
+        } catch (Throwable e) {
+            Log.debugf(e, "mallopt failed");
+            return false;
+        }
+    }
+
+    private static Optional<MethodHandle> lookup(String name, FunctionDescriptor signature) {
         try {
             Linker linker = Linker.nativeLinker();
-            return linker.defaultLookup().find("malloc_trim").map(symbol -> linker.downcallHandle(symbol,
-                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG)));
+            return linker.defaultLookup().find(name).map(symbol -> linker.downcallHandle(symbol, signature));
         } catch (RuntimeException | LinkageError e) {
             return Optional.empty();
         }

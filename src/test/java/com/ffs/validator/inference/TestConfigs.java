@@ -1,5 +1,6 @@
 package com.ffs.validator.inference;
 
+import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -65,6 +66,7 @@ public final class TestConfigs {
         public String optimizationLevel() { return "all"; }
         public Optional<Boolean> memoryPattern() { return memoryPattern; }
         public boolean cpuArena() { return true; }
+        public MemorySize nativeMmapThreshold() { return new MemorySize(BigInteger.valueOf(1 << 20)); }
         public boolean prepackWeights() { return false; }
         public Optional<Boolean> arenaShrinkage() { return Optional.empty(); }
         public Optional<MemorySize> cudaGpuMemLimit() { return gpuMemLimit; }
