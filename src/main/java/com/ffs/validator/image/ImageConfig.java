@@ -1,5 +1,8 @@
 package com.ffs.validator.image;
 
+import java.util.Optional;
+
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -10,6 +13,13 @@ public interface ImageConfig {
     /** Largest image accepted, in pixels (width times height), checked from the header before decoding; Pillow's default cap. */
     @WithDefault("89478485")
     long maxPixels();
+
+    /**
+     * Heap for decoded images in flight, from decoding until each model has its preprocessed copy, counted at 8 bytes a
+     * pixel: images wait for each other when it is used up, and one that needs more than all of it is
+     * {@code IMAGE_TOO_LARGE} (default: half the JVM's maximum heap).
+     */
+    Optional<MemorySize> rasterMemory();
 
     /** Transparent pixels: {@code white} composites onto white, {@code drop} discards alpha as Pillow's convert("RGB"). */
     @WithDefault("white")

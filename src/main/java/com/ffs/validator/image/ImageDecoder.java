@@ -25,6 +25,8 @@ import javax.imageio.stream.ImageInputStream;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import io.quarkus.runtime.configuration.MemorySize;
+
 import org.w3c.dom.Node;
 
 /**
@@ -57,11 +59,15 @@ public class ImageDecoder {
     private final Optional<TurboJpeg> turbo;
     private final Optional<LibWebp> webp;
     private final RasterListener listener;
+    private final RasterBudget budget;
+    /** The hold of the decode running on this thread, which the raster's reservation goes to. */
+    private final ThreadLocal<RasterBudget.Hold> decoding = new ThreadLocal<>();
 
     @Inject
     public ImageDecoder(ImageConfig config) {
         this(config.maxPixels(), config.alpha(), config.exifOrientation(), turbo(config.jpegDecoder()),
-                LibWebp.instance(), RasterListener.NONE);
+                LibWebp.instance(), RasterListener.NONE, RasterBudget.of(config.rasterMemory()
+                        .map(MemorySize::asLongValue).orElse(Runtime.getRuntime().maxMemory() / 2)));
     }
 
     /** A decoder with the given cap and alpha policy, applying EXIF orientation, libjpeg-turbo when installed. */
@@ -71,6 +77,12 @@ public class ImageDecoder {
 
     ImageDecoder(long maxPixels, AlphaPolicy alpha, boolean exifOrientation, Optional<TurboJpeg> turbo,
             Optional<LibWebp> webp, RasterListener listener) {
+        this(maxPixels, alpha, exifOrientation, turbo, webp, listener, RasterBudget.unlimited());
+    }
+
+    ImageDecoder(long maxPixels, AlphaPolicy alpha, boolean exifOrientation, Optional<TurboJpeg> turbo,
+            Optional<LibWebp> webp, RasterListener listener, RasterBudget budget) {
+        this.budget = budget;
         this.maxPixels = maxPixels;
         this.alpha = alpha;
         this.exifOrientation = exifOrientation;
@@ -100,6 +112,53 @@ public class ImageDecoder {
      * @throws IntakeException {@code UNSUPPORTED_FORMAT}, {@code IMAGE_TOO_LARGE} or {@code DECODE_FAILED}
      */
     public RgbImage decode(byte[] bytes) {
+        try (Decoded decoded = decodeHeld(bytes)) {
+            return decoded.image();
+        }
+    }
+
+    /**
+     * Decodes {@code bytes} and keeps the raster's share of {@code validator.image.raster-memory} until the result is
+     * closed: close it once the raster is no longer needed (after preprocessing). Waits while other images in flight
+     * use the budget.
+     *
+     * @throws IntakeException {@code UNSUPPORTED_FORMAT}, {@code IMAGE_TOO_LARGE} or {@code DECODE_FAILED}
+     */
+    public Decoded decodeHeld(byte[] bytes) {
+        RasterBudget.Hold hold = budget.hold();
+        decoding.set(hold);
+        try {
+            return new Decoded(decodeInto(bytes), hold);
+        } catch (RuntimeException | Error e) {
+            hold.close();
+            throw e;
+        } finally {
+            decoding.remove();
+        }
+    }
+
+    /** A decoded image and the memory reserved for it. */
+    public static final class Decoded implements AutoCloseable {
+        private final RgbImage image;
+        private final RasterBudget.Hold hold;
+
+        private Decoded(RgbImage image, RasterBudget.Hold hold) {
+            this.image = image;
+            this.hold = hold;
+        }
+
+        public RgbImage image() {
+            return image;
+        }
+
+        /** Returns the raster's memory to the budget. */
+        @Override
+        public void close() {
+            hold.close();
+        }
+    }
+
+    private RgbImage decodeInto(byte[] bytes) {
         ImageFormat format = ImageFormat.sniff(bytes);
         if (format == ImageFormat.UNKNOWN) {
             throw new IntakeException(IntakeError.UNSUPPORTED_FORMAT,
@@ -143,6 +202,10 @@ public class ImageDecoder {
             // Whatever the configured cap, a Java array holds at most 2 GB (CMYK and RGBA need 4 bytes a pixel).
             throw new IntakeException(IntakeError.IMAGE_TOO_LARGE, format.displayName() + " of " + width + "x"
                     + height + " is larger than one raster can hold");
+        }
+        RasterBudget.Hold hold = decoding.get();
+        if (hold != null) {
+            hold.cover(format, width, height);
         }
         listener.allocating(format, width, height);
     }

@@ -346,17 +346,20 @@ public class ValidationService {
     /** Decodes once, then queues one preprocessed copy per model the action needs. Runs on the CPU pool. */
     private CompletableFuture<Map<ModelKind, float[]>> infer(byte[] bytes, Action action, Checks prepared) {
         long t0 = System.nanoTime();
-        RgbImage image = decoder.decode(bytes);
-        decodeTimer.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
         Map<ModelKind, CompletableFuture<float[]>> pending = new EnumMap<>(ModelKind.class);
-        for (ModelKind kind : action.models()) {
-            PreprocessorConfig cfg = prepared.preprocessing().get(kind);
-            // The pipeline waits for queue space; admission control already bounded the work in flight.
-            pending.put(kind, engine.infer(kind, slot -> {
-                long p0 = System.nanoTime();
-                Preprocessor.write(image, cfg, slot);
-                preprocessTimer.record(System.nanoTime() - p0, TimeUnit.NANOSECONDS);
-            }, true));
+        // The raster's memory is reserved until the last model has written its copy: the writers run here.
+        try (ImageDecoder.Decoded decoded = decoder.decodeHeld(bytes)) {
+            RgbImage image = decoded.image();
+            decodeTimer.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
+            for (ModelKind kind : action.models()) {
+                PreprocessorConfig cfg = prepared.preprocessing().get(kind);
+                // The pipeline waits for queue space; admission control already bounded the work in flight.
+                pending.put(kind, engine.infer(kind, slot -> {
+                    long p0 = System.nanoTime();
+                    Preprocessor.write(image, cfg, slot);
+                    preprocessTimer.record(System.nanoTime() - p0, TimeUnit.NANOSECONDS);
+                }, true));
+            }
         }
         return CompletableFuture.allOf(pending.values().toArray(CompletableFuture[]::new)).thenApply(v -> {
             Map<ModelKind, float[]> out = new EnumMap<>(ModelKind.class);
