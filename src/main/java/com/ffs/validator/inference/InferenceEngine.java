@@ -59,6 +59,8 @@ public class InferenceEngine {
     private volatile String failure;
     private OrtEnvironment env;
     private Semaphore runGate;
+    /** Reads graph files ahead of the loader; stopped once loading ends. */
+    private Thread prefetch;
     private Path demoDir;
 
     public InferenceEngine(ModelsConfig modelsConfig, InferenceConfig config, MeterRegistry registry) {
@@ -86,8 +88,18 @@ public class InferenceEngine {
             }
             OrtSessions sessions = new OrtSessions(env, config, instances);
             runGate = new Semaphore(sessions.concurrentRuns(), true);
+            Map<ModelKind, ModelDirectory> dirs = new EnumMap<>(ModelKind.class);
+            List<Path> graphs = new ArrayList<>();
             for (ModelKind kind : ModelKind.values()) {
                 ModelDirectory dir = ModelDirectory.read(root, kind, modelsConfig.overrides(kind));
+                dirs.put(kind, dir);
+                graphs.add(OrtSessions.graphFor(dir.imageGraph(), sessions.provider().gpu(), config.fp16Graphs()));
+                dir.textGraph().ifPresent(text -> graphs.add(OrtSessions.graphFor(text, sessions.provider().gpu(),
+                        config.fp16Graphs())));
+            }
+            prefetch = GraphPrefetch.start(graphs);
+            for (ModelKind kind : ModelKind.values()) {
+                ModelDirectory dir = dirs.get(kind);
                 long start = System.nanoTime();
                 LoadedModel model = LoadedModel.open(dir, sessions, modelsConfig.overrides(kind), config.batching(kind),
                         runGate, this::markFailed, registry);
@@ -107,10 +119,14 @@ public class InferenceEngine {
                 Log.debugf("validator.inference.native-mmap-threshold not applied (not glibc)");
             }
             NativeMemory.releaseFreed();
+            prefetch.interrupt();
             state = EngineState.READY;
         } catch (RuntimeException | LinkageError e) {
             // LinkageError: a native library (ONNX Runtime, the tokenizer) that cannot load is a load failure too.
             failure = e.getMessage();
+            if (prefetch != null) {
+                prefetch.interrupt();
+            }
             state = EngineState.FAILED;
             closeModels();
             throw e instanceof ModelLoadException mle ? mle : new ModelLoadException(e.getMessage(), e);
