@@ -33,10 +33,6 @@ public final class RasterBudget {
         return new RasterBudget(Long.MAX_VALUE);
     }
 
-    long totalBytes() {
-        return totalKib << 10;
-    }
-
     /** Bytes not reserved now. */
     long availableBytes() {
         return (long) kib.availablePermits() << 10;

@@ -64,12 +64,13 @@ final class TurboJpeg {
         initDecompress = linker.downcallHandle(find(lookup, "tjInitDecompress"), FunctionDescriptor.of(ptr));
         decompressHeader3 = linker.downcallHandle(find(lookup, "tjDecompressHeader3"),
                 FunctionDescriptor.of(i32, ptr, ptr, cLong, ptr, ptr, ptr, ptr));
-        FunctionDescriptor decompress = FunctionDescriptor.of(i32, ptr, ptr, cLong, ptr, i32, i32, i32, i32, i32);
-        decompress2 = linker.downcallHandle(find(lookup, "tjDecompress2"), decompress);
+        MemorySegment decompress = find(lookup, "tjDecompress2");
+        FunctionDescriptor decompressSignature = FunctionDescriptor.of(i32, ptr, ptr, cLong, ptr, i32, i32, i32, i32,
+                i32);
+        decompress2 = linker.downcallHandle(decompress, decompressSignature);
         // Passing the Java array itself saves zero-filling a native raster and copying it back (6% of the CPU of
         // the host pipeline in a profile).
-        decompress2Direct = linker.downcallHandle(find(lookup, "tjDecompress2"), decompress,
-                Linker.Option.critical(true));
+        decompress2Direct = linker.downcallHandle(decompress, decompressSignature, Linker.Option.critical(true));
         destroy = linker.downcallHandle(find(lookup, "tjDestroy"), FunctionDescriptor.of(i32, ptr));
         errorString = linker.downcallHandle(find(lookup, "tjGetErrorStr2"), FunctionDescriptor.of(ptr, ptr));
         errorCode = linker.downcallHandle(find(lookup, "tjGetErrorCode"), FunctionDescriptor.of(i32, ptr));

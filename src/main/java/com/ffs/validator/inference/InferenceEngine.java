@@ -59,8 +59,6 @@ public class InferenceEngine {
     private volatile String failure;
     private OrtEnvironment env;
     private Semaphore runGate;
-    /** Reads graph files ahead of the loader; stopped once loading ends. */
-    private Thread prefetch;
     private Path demoDir;
 
     public InferenceEngine(ModelsConfig modelsConfig, InferenceConfig config, MeterRegistry registry) {
@@ -79,6 +77,7 @@ public class InferenceEngine {
         if (state != EngineState.LOADING || !models.isEmpty()) {
             throw new IllegalStateException("models are loaded once");
         }
+        Thread prefetch = null;
         try {
             Path root = modelsConfig.demo() ? generateDemoModels() : existingRoot(modelsConfig.dir());
             env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING, "ffs-validator");
@@ -93,9 +92,8 @@ public class InferenceEngine {
             for (ModelKind kind : ModelKind.values()) {
                 ModelDirectory dir = ModelDirectory.read(root, kind, modelsConfig.overrides(kind));
                 dirs.put(kind, dir);
-                graphs.add(OrtSessions.graphFor(dir.imageGraph(), sessions.provider().gpu(), config.fp16Graphs()));
-                dir.textGraph().ifPresent(text -> graphs.add(OrtSessions.graphFor(text, sessions.provider().gpu(),
-                        config.fp16Graphs())));
+                Stream.concat(Stream.of(dir.imageGraph()), dir.textGraph().stream()).forEach(graph -> graphs.add(
+                        OrtSessions.graphFor(graph, sessions.provider().gpu(), config.fp16Graphs())));
             }
             prefetch = GraphPrefetch.start(graphs);
             for (ModelKind kind : ModelKind.values()) {
