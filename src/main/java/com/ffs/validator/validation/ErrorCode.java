@@ -15,6 +15,8 @@ public enum ErrorCode {
     DECODE_FAILED,
     IMAGE_TOO_LARGE,
     INFERENCE_FAILED,
+    /** The request was stopped (caller gone, deadline passed, job stopped) before this image was done. */
+    CANCELLED,
     INTERNAL_ERROR;
 
     static ErrorCode of(IntakeError error) {

@@ -162,6 +162,16 @@ public class ValidationService {
      * @throws UnavailableException when models are not ready, or when busy under {@link Admission#REJECT_WHEN_BUSY}
      */
     public CompletableFuture<ValidationResponse> validate(ValidationRequest request, Admission admission) {
+        return submit(request, admission).result();
+    }
+
+    /**
+     * Starts a request and returns a handle to its answer, to stop it, and to know when its work has ended.
+     *
+     * @throws RequestException     for a malformed request (before any work starts)
+     * @throws UnavailableException when models are not ready, or when busy under {@link Admission#REJECT_WHEN_BUSY}
+     */
+    public Pending<ValidationResponse> submit(ValidationRequest request, Admission admission) {
         if (request == null) {
             throw rejected(null, new RequestException(RequestException.Code.INVALID_REQUEST,
                     "a JSON body {\"action\": ..., \"images\": [...]} is required"));
@@ -177,12 +187,18 @@ public class ValidationService {
         double nsfwThreshold = threshold(action, request.nsfwThreshold(), nsfwConfig.threshold(), "nsfw_threshold");
         double fashionThreshold = threshold(action, request.fashionThreshold(), fashionConfig.threshold(),
                 "fashion_threshold");
-        return whenReady(action.wireName(), prepared -> run(request, action, prepared, nsfwThreshold,
-                fashionThreshold, admission));
+        Pending<ValidationResponse> pending = new Pending<>();
+        whenReady(action.wireName(), prepared -> run(request, action, prepared, nsfwThreshold, fashionThreshold,
+                admission, pending)).whenComplete((response, e) -> pending.finish(response, e == null ? null
+                        : unwrap(e)));
+        return pending;
     }
 
     private CompletableFuture<ValidationResponse> run(ValidationRequest request, Action action, Checks prepared,
-            double nsfwThreshold, double fashionThreshold, Admission admission) {
+            double nsfwThreshold, double fashionThreshold, Admission admission, Pending<?> pending) {
+        if (pending.cancelled()) {
+            return CompletableFuture.failedFuture(new CancelledException("cancelled before it started"));
+        }
         int n = request.images().size();
         boolean withReference = action == Action.SIMILARITY && request.referenceImage() != null;
         int admitted = n + (withReference ? 1 : 0);
@@ -195,7 +211,7 @@ public class ValidationService {
         CompletableFuture<SimilarityCheck> query = similarity.exceptionally(e -> null);
         List<CompletableFuture<ImageResult>> results = new ArrayList<>(n);
         for (String reference : request.images()) {
-            results.add(processImage(reference, action, prepared, nsfwThreshold, fashionThreshold, query)
+            results.add(processImage(reference, action, prepared, nsfwThreshold, fashionThreshold, query, pending)
                     .whenComplete((r, e) -> release()));
         }
         return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).thenCombine(similarity, (v, s) -> {
@@ -317,13 +333,20 @@ public class ValidationService {
     }
 
     private CompletableFuture<ImageResult> processImage(String reference, Action action, Checks prepared,
-            double nsfwThreshold, double fashionThreshold, CompletableFuture<SimilarityCheck> similarity) {
+            double nsfwThreshold, double fashionThreshold, CompletableFuture<SimilarityCheck> similarity,
+            Pending<?> pending) {
         String shown = shown(reference);
         long start = System.nanoTime();
-        return source.load(reference)
-                .thenComposeAsync(bytes -> {
+        CompletableFuture<byte[]> bytes = pending.cancelled()
+                ? CompletableFuture.failedFuture(new CancelledException("request cancelled"))
+                : source.load(reference);
+        return bytes
+                .thenComposeAsync(body -> {
                     fetchTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-                    return infer(bytes, action, prepared);
+                    if (pending.cancelled()) {
+                        throw new CancelledException("request cancelled");
+                    }
+                    return infer(body, action, prepared);
                 }, cpuPool)
                 .thenCombine(similarity, (outputs, query) -> {
                     ImageResult.NsfwResult nsfw = outputs.containsKey(ModelKind.NSFW)
@@ -371,6 +394,9 @@ public class ValidationService {
     private static ImageError imageError(Throwable e) {
         if (e instanceof IntakeException ie) {
             return new ImageError(ErrorCode.of(ie.error()), ie.getMessage());
+        }
+        if (e instanceof CancelledException) {
+            return new ImageError(ErrorCode.CANCELLED, e.getMessage());
         }
         if (e instanceof InferenceException) {
             Log.errorf(e, "Inference failed");
