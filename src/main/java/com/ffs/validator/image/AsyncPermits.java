@@ -4,7 +4,11 @@ import java.util.ArrayDeque;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 
-/** A non-blocking semaphore: callers get a future that completes when a permit is free, in arrival order. */
+/**
+ * A non-blocking semaphore: callers get a ticket that completes when a permit is theirs, in arrival order. A ticket
+ * that is no longer wanted is withdrawn with {@link #withdraw}; if its permit was granted meanwhile the caller owns
+ * it and must release it.
+ */
 final class AsyncPermits {
 
     private final int permits;
@@ -30,6 +34,16 @@ final class AsyncPermits {
         }
     }
 
+    /**
+     * Withdraws a ticket still waiting. Returns true when it was waiting (no permit is owed); false when its permit
+     * was already granted, which the caller then holds.
+     */
+    boolean withdraw(CompletableFuture<Void> ticket) {
+        synchronized (this) {
+            return waiting.remove(ticket);
+        }
+    }
+
     void release() {
         CompletableFuture<Void> next;
         synchronized (this) {
@@ -45,5 +59,10 @@ final class AsyncPermits {
 
     synchronized boolean idle() {
         return inUse == 0 && waiting.isEmpty();
+    }
+
+    /** Permits held now. */
+    synchronized int inUse() {
+        return inUse;
     }
 }

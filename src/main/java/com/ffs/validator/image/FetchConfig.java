@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -26,9 +27,13 @@ public interface FetchConfig {
     @WithDefault("10s")
     Duration readTimeout();
 
-    /** Deadline for one image from DNS lookup to the last byte, redirects included. */
+    /** Deadline for one image from the moment it holds its download slots to the last byte, redirects included. */
     @WithDefault("20s")
     Duration totalTimeout();
+
+    /** Longest wait for download slots (the request's, the server's, the global ones); then FETCH_TIMEOUT. */
+    @WithDefault("10s")
+    Duration queueTimeout();
 
     /** Largest image body accepted, enforced while streaming whatever Content-Length says; also caps inline images. */
     @WithDefault("20971520")
@@ -42,9 +47,19 @@ public interface FetchConfig {
     @WithDefault("64")
     int maxConcurrent();
 
-    /** Downloads in flight at once to one host, so one slow host cannot hold every slot. */
+    /** Downloads in flight at once to one server (one IP address, or one IPv6 /64), whatever its ports and names. */
     @WithDefault("8")
     int maxPerHost();
+
+    /** Downloads in flight at once for one request, so a request full of slow hosts holds a bounded share. */
+    @WithDefault("16")
+    int maxPerRequest();
+
+    /**
+     * Memory for fetched bodies from their first byte until decoded; while it is spent, downloads pause (default a
+     * quarter of the JVM's maximum heap, never less than max-bytes).
+     */
+    Optional<MemorySize> bodyMemory();
 
     /** User-Agent header sent with every fetch. */
     @WithDefault("ffs-validator/0.1 (+image validation service)")

@@ -1,8 +1,11 @@
 package com.ffs.validator.image;
 
-import java.io.ByteArrayOutputStream;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -12,8 +15,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import javax.net.ssl.SSLException;
 
@@ -23,6 +26,9 @@ import jakarta.inject.Inject;
 
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.configuration.MemorySize;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -34,7 +40,8 @@ import io.vertx.core.net.SocketAddress;
 import io.vertx.core.net.TrustOptions;
 
 /**
- * Fetches image URLs on non-blocking I/O without letting a URL reach what it must not.
+ * Fetches image URLs on non-blocking I/O without letting a URL reach what it must not, or one caller crowd out the
+ * others.
  *
  * <ul>
  *   <li>The host is resolved here and every address it resolves to is checked against the {@link AddressPolicy};
@@ -42,10 +49,13 @@ import io.vertx.core.net.TrustOptions;
  *       SNI and certificate verification still use the host name. DNS rebinding has no window.</li>
  *   <li>Redirects are followed by hand, each hop parsed and checked the same way, at most
  *       {@code validator.fetch.max-redirects}.</li>
- *   <li>Connect, per-read (idle) and total deadlines; the byte cap is enforced while streaming, whatever
- *       Content-Length says.</li>
- *   <li>Concurrency is capped per host and globally; a hop waits for its host's permit before it takes a global
- *       one, so a slow host queues behind itself without holding everyone's slots.</li>
+ *   <li>Slots: an image first takes one of its request's slots ({@code max-per-request}), then one of its server's
+ *       ({@code max-per-host}, keyed on the server's address, so ports and names of one machine share it), then a
+ *       global one ({@code max-concurrent}). The wait for slots is bounded on its own ({@code queue-timeout}); the
+ *       image's own deadline ({@code total-timeout}) starts once it holds them.</li>
+ *   <li>Connect, read-silence and total deadlines; the byte cap is enforced while streaming, whatever
+ *       Content-Length says, and the body grows with what arrives. Bodies hold a share of
+ *       {@code validator.fetch.body-memory} until decoded; while it is spent, downloads pause.</li>
  * </ul>
  */
 @ApplicationScoped
@@ -57,6 +67,9 @@ public class ImageFetcher {
         InetAddress[] resolve(String host) throws UnknownHostException;
     }
 
+    /** Redirect and error bodies up to this size are read and dropped, keeping the connection. */
+    private static final long SMALL_BODY = 16 * 1024;
+
     private final FetchConfig config;
     private final AddressPolicy policy;
     private final Vertx vertx;
@@ -65,6 +78,7 @@ public class ImageFetcher {
     private final ExecutorService lookups;
     private final AsyncPermits global;
     private final Map<String, AsyncPermits> perHost = new ConcurrentHashMap<>();
+    private final BodyBudget bodies;
 
     @Inject
     public ImageFetcher(Vertx vertx, FetchConfig config) {
@@ -92,6 +106,14 @@ public class ImageFetcher {
         // The JDK resolver blocks, so lookups run beside the event loop; they are short and few.
         this.lookups = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("dns-", 0).factory());
         this.global = new AsyncPermits(config.maxConcurrent());
+        this.bodies = new BodyBudget(bodyMemory(config));
+    }
+
+    /** {@code validator.fetch.body-memory}, or a quarter of the heap, never less than one body. */
+    static long bodyMemory(FetchConfig config) {
+        long bytes = config.bodyMemory().map(MemorySize::asLongValue)
+                .orElse(Runtime.getRuntime().maxMemory() / 4);
+        return Math.max(bytes, config.maxBytes());
     }
 
     @PreDestroy
@@ -100,100 +122,221 @@ public class ImageFetcher {
         lookups.shutdownNow();
     }
 
-    /** Downloads {@code url}; the future fails with an {@link IntakeException}. */
-    public CompletableFuture<byte[]> fetch(String url) {
+    /** A new request's share of the download slots. */
+    public FetchGroup group() {
+        return new FetchGroup(config.maxPerRequest());
+    }
+
+    /** Bytes of fetched bodies held now (downloading or waiting to be decoded). */
+    public long bodyBytesHeld() {
+        return bodies.used();
+    }
+
+    /** Downloads holding a slot now. */
+    public int downloading() {
+        return global.inUse();
+    }
+
+    /** Downloads {@code url} in its request's {@code group}; the future fails with an {@link IntakeException}. */
+    public CompletableFuture<ImageBody> fetch(String url, FetchGroup group) {
         FetchTarget target;
         try {
             target = FetchTarget.parse(url);
         } catch (IntakeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        CompletableFuture<byte[]> result = new CompletableFuture<>();
-        long totalMillis = Math.max(1, config.totalTimeout().toMillis());
-        long timer = vertx.setTimer(totalMillis, id -> result.completeExceptionally(
-                new IntakeException(IntakeError.FETCH_TIMEOUT, "no complete image within " + totalMillis + " ms")));
-        result.whenComplete((bytes, error) -> vertx.cancelTimer(timer));
-        follow(target, 0, result);
-        return result;
-    }
-
-    private void follow(FetchTarget target, int redirects, CompletableFuture<byte[]> result) {
-        if (result.isDone()) {
-            return;
-        }
+        Download download = new Download();
+        long queueMillis = Math.max(1, config.queueTimeout().toMillis());
+        long queueTimer = vertx.setTimer(queueMillis, id -> {
+            if (!download.started()) {
+                download.fail(new IntakeException(IntakeError.FETCH_TIMEOUT, "waited " + queueMillis
+                        + " ms for a download slot: the service's download capacity is in use; retry later"));
+            }
+        });
+        download.result.whenComplete((b, e) -> vertx.cancelTimer(queueTimer));
         resolve(target).whenComplete((address, error) -> {
             if (error != null) {
-                result.completeExceptionally(unwrap(error));
+                download.fail(unwrap(error));
                 return;
             }
-            String hostKey = target.host() + ":" + target.port();
-            // Taking the ticket inside compute() keeps it atomic with the removal of idle entries below.
-            AsyncPermits[] holder = new AsyncPermits[1];
-            @SuppressWarnings("unchecked")
-            CompletableFuture<Void>[] ticket = new CompletableFuture[1];
-            perHost.compute(hostKey, (key, existing) -> {
-                AsyncPermits permits = existing != null ? existing : new AsyncPermits(config.maxPerHost());
-                holder[0] = permits;
-                ticket[0] = permits.acquire();
-                return permits;
-            });
-            AsyncPermits hostPermits = holder[0];
-            ticket[0]
-                    .thenCompose(v -> global.acquire())
-                    .thenAccept(v -> {
-                        Runnable release = () -> {
-                            global.release();
-                            hostPermits.release();
-                            perHost.computeIfPresent(hostKey, (key, permits) -> permits.idle() ? null : permits);
-                        };
-                        if (result.isDone()) {
-                            // Timed out while queued for a permit.
-                            release.run();
-                            return;
-                        }
-                        CompletableFuture<Hop> exchange;
-                        try {
-                            exchange = exchange(target, address, result);
-                        } catch (RuntimeException e) {
-                            exchange = CompletableFuture.failedFuture(e);
-                        }
-                        exchange.whenComplete((hop, e) -> {
-                            release.run();
-                            if (e != null) {
-                                result.completeExceptionally(unwrap(e));
-                            } else if (hop.redirect() != null) {
-                                redirect(target, hop.redirect(), redirects, result);
-                            } else {
-                                result.complete(hop.body());
-                            }
-                        });
-                    });
+            SlotClaim requestSlot = SlotClaim.start(List.of(group.slots));
+            if (!download.holdRequestSlot(requestSlot)) {
+                return;
+            }
+            requestSlot.granted().thenRun(() -> takeHopSlots(download, address, () -> {
+                download.start();
+                vertx.cancelTimer(queueTimer);
+                startDeadline(download);
+                exchange(download, target, address, 0);
+            }));
         });
+        return download.done;
     }
 
-    private void redirect(FetchTarget from, String location, int redirects, CompletableFuture<byte[]> result) {
-        if (redirects + 1 > config.maxRedirects()) {
-            result.completeExceptionally(new IntakeException(IntakeError.FETCH_HTTP_STATUS,
-                    "more than " + config.maxRedirects() + " redirects"));
+    /** Takes the slots of the server behind {@code address} for one hop, then runs {@code then}. */
+    private void takeHopSlots(Download download, InetAddress address, Runnable then) {
+        String key = hostKey(address);
+        SlotClaim[] started = new SlotClaim[1];
+        // Claiming inside compute() keeps it atomic with the removal of idle entries in giveBack().
+        perHost.compute(key, (k, existing) -> {
+            AsyncPermits permits = existing != null ? existing : new AsyncPermits(config.maxPerHost());
+            started[0] = SlotClaim.start(List.of(permits, global));
+            return permits;
+        });
+        SlotClaim claim = started[0];
+        if (download.holdHopSlots(claim, key)) {
+            claim.granted().thenRun(then);
+        }
+    }
+
+    /** One image's download: its slots, deadline, current HTTP request and body share. */
+    private final class Download {
+        final CompletableFuture<ImageBody> result = new CompletableFuture<>();
+        /** What callers see: completes after everything is given back, so their next step finds the slots free. */
+        final CompletableFuture<ImageBody> done;
+        private SlotClaim requestSlot;
+        private SlotClaim hopSlots;
+        private String hostKey;
+        private HttpClientRequest request;
+        private BodyBudget.Share share;
+        private boolean started;
+
+        Download() {
+            // Whatever ends the download gives everything back, exactly once.
+            done = result.whenComplete((body, error) -> {
+                SlotClaim request;
+                SlotClaim hop;
+                String key;
+                HttpClientRequest req;
+                BodyBudget.Share held;
+                synchronized (this) {
+                    request = requestSlot;
+                    hop = hopSlots;
+                    key = hostKey;
+                    req = this.request;
+                    held = share;
+                    requestSlot = null;
+                    hopSlots = null;
+                    this.request = null;
+                }
+                if (error != null) {
+                    if (req != null) {
+                        req.reset();
+                    }
+                    if (held != null) {
+                        held.close();
+                    }
+                }
+                giveBack(hop, key);
+                giveBack(request, null);
+            });
+        }
+
+        void fail(Throwable e) {
+            result.completeExceptionally(e);
+        }
+
+        synchronized boolean started() {
+            return started;
+        }
+
+        synchronized void start() {
+            started = true;
+        }
+
+        /** Keeps the request slot claim; false (and abandoned) when the download already ended. */
+        boolean holdRequestSlot(SlotClaim claim) {
+            synchronized (this) {
+                if (!result.isDone()) {
+                    requestSlot = claim;
+                    return true;
+                }
+            }
+            giveBack(claim, null);
+            return false;
+        }
+
+        /** Swaps in the slots of a new hop, giving back the previous hop's; false when the download already ended. */
+        boolean holdHopSlots(SlotClaim claim, String key) {
+            SlotClaim previous;
+            String previousKey;
+            synchronized (this) {
+                if (result.isDone()) {
+                    previous = claim;
+                    previousKey = key;
+                } else {
+                    previous = hopSlots;
+                    previousKey = hostKey;
+                    hopSlots = claim;
+                    hostKey = key;
+                    request = null;
+                }
+            }
+            giveBack(previous, previousKey);
+            return previous != claim;
+        }
+
+        /** The request has ended cleanly; nothing is left to reset. */
+        synchronized void detach(HttpClientRequest req) {
+            if (request == req) {
+                request = null;
+            }
+        }
+
+        synchronized boolean attach(HttpClientRequest req) {
+            if (result.isDone()) {
+                return false;
+            }
+            request = req;
+            return true;
+        }
+
+        synchronized boolean attach(BodyBudget.Share body) {
+            if (result.isDone()) {
+                return false;
+            }
+            share = body;
+            return true;
+        }
+    }
+
+    /** Abandons a claim still waiting, or releases one that was granted; drops a host's idle entry. */
+    private void giveBack(SlotClaim claim, String hostKey) {
+        if (claim == null) {
             return;
         }
-        FetchTarget next;
-        try {
-            next = from.redirect(location);
-        } catch (IntakeException e) {
-            result.completeExceptionally(new IntakeException(e.error(), "redirect: " + e.getMessage()));
+        if (!claim.abandon()) {
+            claim.release();
+        }
+        if (hostKey != null) {
+            perHost.computeIfPresent(hostKey, (key, permits) -> permits.idle() ? null : permits);
+        }
+    }
+
+    /**
+     * The key of the machine behind {@code address} for the per-host cap: the address itself, or an IPv6 address's
+     * /64, which one site holds whole. Its ports and host names share one cap.
+     */
+    static String hostKey(InetAddress address) {
+        if (address instanceof Inet6Address) {
+            byte[] prefix = Arrays.copyOf(address.getAddress(), 8);
+            return "v6:" + HexFormat.of().formatHex(prefix);
+        }
+        return address.getHostAddress();
+    }
+
+    private void startDeadline(Download download) {
+        long totalMillis = Math.max(1, config.totalTimeout().toMillis());
+        long timer = vertx.setTimer(totalMillis, id -> download.fail(new IntakeException(IntakeError.FETCH_TIMEOUT,
+                "no complete image within " + totalMillis + " ms of starting the download")));
+        download.result.whenComplete((b, e) -> vertx.cancelTimer(timer));
+    }
+
+    /** One hop; a redirect takes the slots of its new server before the next hop. */
+    private void exchange(Download download, FetchTarget target, InetAddress address, int redirects) {
+        if (download.result.isDone()) {
             return;
         }
-        follow(next, redirects + 1, result);
-    }
-
-    /** One HTTP exchange: either a body or a redirect target. */
-    private record Hop(byte[] body, String redirect) {
-    }
-
-    private CompletableFuture<Hop> exchange(FetchTarget target, InetAddress address,
-            CompletableFuture<byte[]> overall) {
-        CompletableFuture<Hop> hop = new CompletableFuture<>();
         RequestOptions options = new RequestOptions()
                 .setMethod(HttpMethod.GET)
                 .setServer(SocketAddress.inetSocketAddress(target.port(), address.getHostAddress()))
@@ -209,87 +352,182 @@ public class ImageFetcher {
                 .putHeader(HttpHeaderNames.ACCEPT_ENCODING, "identity");
         client.request(options).onComplete(ar -> {
             if (ar.failed()) {
-                hop.completeExceptionally(connectionFailure(ar.cause()));
+                download.fail(connectionFailure(ar.cause()));
                 return;
             }
             HttpClientRequest req = ar.result();
-            // The total deadline cuts a slow body too: resetting the request closes the stream.
-            overall.whenComplete((b, e) -> {
-                if (e != null) {
-                    req.reset();
-                }
-            });
+            if (!download.attach(req)) {
+                req.reset();
+                return;
+            }
             req.send().onComplete(resp -> {
                 if (resp.failed()) {
-                    hop.completeExceptionally(connectionFailure(resp.cause()));
+                    download.fail(connectionFailure(resp.cause()));
                 } else {
-                    readBody(resp.result(), hop, req);
+                    onResponse(download, target, resp.result(), req, redirects);
                 }
             });
         });
-        return hop;
     }
 
-    private void readBody(HttpClientResponse response, CompletableFuture<Hop> hop, HttpClientRequest req) {
+    private void onResponse(Download download, FetchTarget target, HttpClientResponse response, HttpClientRequest req,
+            int redirects) {
         int status = response.statusCode();
         boolean redirect = status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
         if (redirect || status < 200 || status >= 300) {
             String location = response.getHeader(HttpHeaderNames.LOCATION);
-            // The body of a redirect or an error page is not wanted, and may be endless: drop the connection.
+            Runnable next = () -> {
+                if (!redirect) {
+                    download.fail(new IntakeException(IntakeError.FETCH_HTTP_STATUS, "HTTP " + status
+                            + reasonPhrase(response.statusMessage())));
+                } else if (location == null || location.isBlank()) {
+                    download.fail(new IntakeException(IntakeError.FETCH_HTTP_STATUS,
+                            "HTTP " + status + " without a Location header"));
+                } else {
+                    redirect(download, target, location, redirects);
+                }
+            };
             response.handler(buf -> {
             });
             response.exceptionHandler(e -> {
             });
-            req.reset();
-            if (!redirect) {
-                String reason = response.statusMessage() == null ? "" : " " + response.statusMessage();
-                hop.completeExceptionally(new IntakeException(IntakeError.FETCH_HTTP_STATUS, "HTTP " + status + reason));
-            } else if (location == null || location.isBlank()) {
-                hop.completeExceptionally(new IntakeException(IntakeError.FETCH_HTTP_STATUS,
-                        "HTTP " + status + " without a Location header"));
+            if (declaredLength(response) >= 0 && declaredLength(response) <= SMALL_BODY) {
+                // A short page is read to its end so that the connection can serve the next request: resetting a
+                // kept-alive connection races with its reuse from the pool.
+                download.detach(req);
+                response.endHandler(v -> next.run());
             } else {
-                hop.complete(new Hop(null, location));
+                // An unknown or long body is not wanted, and may be endless: drop the connection.
+                req.reset();
+                next.run();
             }
             return;
         }
         long max = config.maxBytes();
         String declared = response.getHeader(HttpHeaderNames.CONTENT_LENGTH);
-        long expected = -1;
         if (declared != null) {
             try {
-                expected = Long.parseLong(declared.trim());
+                if (Long.parseLong(declared.trim()) > max) {
+                    download.fail(tooLarge("declares " + declared.trim() + " bytes"));
+                    return;
+                }
             } catch (NumberFormatException ignored) {
                 // A malformed length is ignored; the streaming cap still holds.
             }
-            if (expected > max) {
-                req.reset();
-                hop.completeExceptionally(tooLarge("declares " + expected + " bytes"));
-                return;
-            }
         }
-        ByteArrayOutputStream body = new ByteArrayOutputStream((int) Math.min(Math.max(expected, 8192), max));
-        AtomicBoolean aborted = new AtomicBoolean();
+        readBody(download, response);
+    }
+
+    /** The Content-Length, or -1 when absent or malformed. */
+    private static long declaredLength(HttpClientResponse response) {
+        String declared = response.getHeader(HttpHeaderNames.CONTENT_LENGTH);
+        try {
+            return declared == null ? -1 : Long.parseLong(declared.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** Only the status line's reason phrase, if it is short plain text; never a server's essay. */
+    private static String reasonPhrase(String message) {
+        if (message == null || message.isBlank() || message.length() > 40 || !message.matches("[A-Za-z -]+")) {
+            return "";
+        }
+        return " " + message;
+    }
+
+    /**
+     * Streams the body into chunks charged to the body budget: the memory grows with what arrives. A read silence
+     * longer than {@code read-timeout} fails the download, except while it is paused for memory.
+     */
+    private void readBody(Download download, HttpClientResponse response) {
+        long max = config.maxBytes();
+        long readMillis = Math.max(1, config.readTimeout().toMillis());
+        Context context = vertx.getOrCreateContext();
+        BodyBudget.Share share = bodies.share();
+        if (!download.attach(share)) {
+            return;
+        }
+        List<byte[]> chunks = new ArrayList<>();
+        long[] size = {0};
+        long[] lastRead = {System.nanoTime()};
+        boolean[] paused = {false};
+        long silenceTimer = vertx.setPeriodic(Math.max(1, readMillis / 4), id -> {
+            synchronized (chunks) {
+                if (!paused[0] && System.nanoTime() - lastRead[0] > TimeUnit.MILLISECONDS.toNanos(readMillis)) {
+                    download.fail(new IntakeException(IntakeError.FETCH_TIMEOUT, "the server sent nothing for "
+                            + readMillis + " ms"));
+                }
+            }
+        });
+        download.result.whenComplete((b, e) -> vertx.cancelTimer(silenceTimer));
         response.handler(buf -> {
-            if (aborted.get()) {
+            if (download.result.isDone()) {
                 return;
             }
-            if (body.size() + (long) buf.length() > max) {
-                aborted.set(true);
-                req.reset();
-                hop.completeExceptionally(tooLarge("sent more"));
+            int n = buf.length();
+            if (size[0] + n > max) {
+                download.fail(tooLarge("sent more"));
                 return;
             }
-            body.writeBytes(buf.getBytes());
-        });
-        response.exceptionHandler(e -> {
-            if (aborted.compareAndSet(false, true)) {
-                hop.completeExceptionally(connectionFailure(e));
+            chunks.add(buf.getBytes());
+            size[0] += n;
+            synchronized (chunks) {
+                lastRead[0] = System.nanoTime();
+            }
+            boolean goOn = share.charge(n, () -> context.runOnContext(v -> {
+                synchronized (chunks) {
+                    paused[0] = false;
+                    lastRead[0] = System.nanoTime();
+                }
+                response.resume();
+            }));
+            if (!goOn) {
+                synchronized (chunks) {
+                    paused[0] = true;
+                }
+                response.pause();
             }
         });
+        response.exceptionHandler(e -> download.fail(connectionFailure(e)));
         response.endHandler(v -> {
-            if (aborted.compareAndSet(false, true)) {
-                hop.complete(new Hop(body.toByteArray(), null));
+            if (download.result.isDone()) {
+                return;
             }
+            byte[] body = new byte[(int) size[0]];
+            int at = 0;
+            for (byte[] chunk : chunks) {
+                System.arraycopy(chunk, 0, body, at, chunk.length);
+                at += chunk.length;
+            }
+            chunks.clear();
+            share.downloaded();
+            if (!download.result.complete(new ImageBody(body, share))) {
+                share.close();
+            }
+        });
+    }
+
+    private void redirect(Download download, FetchTarget from, String location, int redirects) {
+        if (redirects + 1 > config.maxRedirects()) {
+            download.fail(new IntakeException(IntakeError.FETCH_HTTP_STATUS,
+                    "more than " + config.maxRedirects() + " redirects"));
+            return;
+        }
+        FetchTarget next;
+        try {
+            next = from.redirect(location);
+        } catch (IntakeException e) {
+            download.fail(new IntakeException(e.error(), "redirect: " + e.getMessage()));
+            return;
+        }
+        resolve(next).whenComplete((address, error) -> {
+            if (error != null) {
+                download.fail(unwrap(error));
+                return;
+            }
+            // The request's own slot stays with the image across hops; the server's slots change with the server.
+            takeHopSlots(download, address, () -> exchange(download, next, address, redirects + 1));
         });
     }
 
@@ -336,20 +574,30 @@ public class ImageFetcher {
         }, lookups);
     }
 
+    /** A transport failure as a code and a fixed phrase; the library's own text goes to the debug log only. */
     private static IntakeException connectionFailure(Throwable e) {
         if (e instanceof IntakeException ie) {
             return ie;
         }
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        String message = e.getMessage() == null ? "" : e.getMessage();
         String lower = message.toLowerCase(Locale.ROOT);
+        Log.debugf("Fetch failed: %s", message);
         if (e instanceof TimeoutException || e instanceof ConnectTimeoutException || lower.contains("timeout")
                 || lower.contains("timed out")) {
-            return new IntakeException(IntakeError.FETCH_TIMEOUT, "timed out: " + message);
+            return new IntakeException(IntakeError.FETCH_TIMEOUT, e instanceof ConnectTimeoutException
+                    || lower.contains("connection timed out") ? "connecting timed out" : "the server did not answer in time");
         }
         if (e instanceof SSLException || e.getCause() instanceof SSLException) {
-            return new IntakeException(IntakeError.FETCH_FAILED, "TLS failed: " + message);
+            return new IntakeException(IntakeError.FETCH_FAILED, "TLS handshake or certificate check failed");
         }
-        return new IntakeException(IntakeError.FETCH_FAILED, "connection failed: " + message);
+        if (lower.contains("refused")) {
+            return new IntakeException(IntakeError.FETCH_FAILED, "connection refused");
+        }
+        if (lower.contains("reset") || lower.contains("closed")) {
+            return new IntakeException(IntakeError.FETCH_FAILED, "the server closed the connection before the image "
+                    + "was complete");
+        }
+        return new IntakeException(IntakeError.FETCH_FAILED, "connection failed");
     }
 
     private static Throwable unwrap(Throwable e) {

@@ -3,11 +3,15 @@ package com.ffs.validator.image;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-/** Turns one entry of a request's {@code images} list into bytes: an http(s) URL, a data: URI or bare base64. */
+/**
+ * Turns one entry of a request's {@code images} list into bytes: an http(s) URL, a data: URI or bare base64. Inline
+ * data is decoded on the executor the caller names, never on an event loop.
+ */
 @ApplicationScoped
 public class ImageSource {
 
@@ -23,35 +27,47 @@ public class ImageSource {
         this.maxBytes = config.maxBytes();
     }
 
-    /** The image's bytes; the future fails with an {@link IntakeException}. */
-    public CompletableFuture<byte[]> load(String reference) {
+    /** A new request's share of the download slots; pass it to every {@link #load} of that request. */
+    public FetchGroup group() {
+        return fetcher.group();
+    }
+
+    /**
+     * The image's bytes; the future fails with an {@link IntakeException}. Close the body once decoded.
+     *
+     * @param inline where base64 data is decoded (a CPU pool)
+     */
+    public CompletableFuture<ImageBody> load(String reference, FetchGroup group, Executor inline) {
         if (reference == null || reference.isBlank()) {
             return CompletableFuture.failedFuture(new IntakeException(IntakeError.INVALID_URL, "empty image reference"));
         }
-        String lower = reference.regionMatches(true, 0, "data:", 0, 5) ? "data:"
-                : reference.strip().toLowerCase(Locale.ROOT);
-        try {
-            if (lower.startsWith("data:")) {
-                return CompletableFuture.completedFuture(dataUri(reference));
-            }
-            if (lower.startsWith("http://") || lower.startsWith("https://")) {
-                return fetcher.fetch(reference.strip());
-            }
-            if (reference.length() >= MIN_INLINE_CHARS && !reference.contains("://")
-                    && BASE64.matcher(reference).matches()) {
-                return CompletableFuture.completedFuture(base64(reference));
-            }
-        } catch (IntakeException e) {
-            return CompletableFuture.failedFuture(e);
+        if (reference.regionMatches(true, 0, "data:", 0, 5)) {
+            return CompletableFuture.supplyAsync(() -> ImageBody.of(dataUri(reference)), inline);
         }
-        return CompletableFuture.failedFuture(new IntakeException(IntakeError.INVALID_URL,
-                "expected an http(s) URL, a data: URI or base64 image data"));
+        String head = reference.length() > 16 ? reference.substring(0, 16) : reference;
+        String lower = head.strip().toLowerCase(Locale.ROOT);
+        if (lower.startsWith("http://") || lower.startsWith("https://")) {
+            return fetcher.fetch(reference.strip(), group);
+        }
+        if (reference.length() >= MIN_INLINE_CHARS && !reference.contains("://")) {
+            return CompletableFuture.supplyAsync(() -> {
+                if (!BASE64.matcher(reference).matches()) {
+                    throw notAnImageReference();
+                }
+                return ImageBody.of(base64(reference));
+            }, inline);
+        }
+        return CompletableFuture.failedFuture(notAnImageReference());
     }
 
     /** Whether a reference is inline data rather than a URL, for echoing it back in short form. */
     public static boolean isInline(String reference) {
         return reference != null && !reference.regionMatches(true, 0, "http://", 0, 7)
                 && !reference.regionMatches(true, 0, "https://", 0, 8);
+    }
+
+    private static IntakeException notAnImageReference() {
+        return new IntakeException(IntakeError.INVALID_URL, "expected an http(s) URL, a data: URI or base64 image data");
     }
 
     private byte[] dataUri(String uri) {
@@ -68,16 +84,16 @@ public class ImageSource {
 
     private byte[] base64(String text) {
         String compact = WHITESPACE.matcher(text).replaceAll("");
-        // Four characters carry three bytes: refuse what cannot fit before decoding anything.
         if (compact.length() / 4 > maxBytes / 3 + 1) {
             throw tooLarge();
         }
+        // Four characters carry three bytes: refuse what cannot fit before decoding anything.
         byte[] bytes;
         try {
             bytes = (compact.indexOf('-') >= 0 || compact.indexOf('_') >= 0 ? Base64.getUrlDecoder()
                     : Base64.getDecoder()).decode(compact);
         } catch (IllegalArgumentException e) {
-            throw new IntakeException(IntakeError.INVALID_IMAGE_DATA, "invalid base64: " + e.getMessage());
+            throw new IntakeException(IntakeError.INVALID_IMAGE_DATA, "invalid base64 data");
         }
         if (bytes.length > maxBytes) {
             throw tooLarge();

@@ -19,6 +19,8 @@ import java.util.function.Function;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.ffs.validator.image.FetchGroup;
+import com.ffs.validator.image.ImageBody;
 import com.ffs.validator.image.ImageDecoder;
 import com.ffs.validator.image.ImageSource;
 import com.ffs.validator.image.IntakeException;
@@ -210,8 +212,10 @@ public class ValidationService {
         // Images wait for the query; if it fails, the whole request fails below, not each image.
         CompletableFuture<SimilarityCheck> query = similarity.exceptionally(e -> null);
         List<CompletableFuture<ImageResult>> results = new ArrayList<>(n);
+        FetchGroup group = source.group();
         for (String reference : request.images()) {
-            results.add(processImage(reference, action, prepared, nsfwThreshold, fashionThreshold, query, pending)
+            results.add(processImage(reference, action, prepared, nsfwThreshold, fashionThreshold, query, pending,
+                    group)
                     .whenComplete((r, e) -> release()));
         }
         return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).thenCombine(similarity, (v, s) -> {
@@ -286,8 +290,8 @@ public class ValidationService {
                 : CompletableFuture.supplyAsync(() -> engine.embedTexts(ModelKind.SIGLIP, texts), cpuPool);
         CompletableFuture<float[]> reference = CompletableFuture.completedFuture(null);
         if (request.referenceImage() != null) {
-            reference = source.load(request.referenceImage())
-                    .thenComposeAsync(bytes -> infer(bytes, Action.SIMILARITY, prepared), cpuPool)
+            reference = source.load(request.referenceImage(), source.group(), cpuPool)
+                    .thenComposeAsync(body -> infer(body, Action.SIMILARITY, prepared), cpuPool)
                     .thenApply(outputs -> outputs.get(ModelKind.SIGLIP))
                     .whenComplete((r, e) -> release())
                     .exceptionally(e -> {
@@ -334,16 +338,17 @@ public class ValidationService {
 
     private CompletableFuture<ImageResult> processImage(String reference, Action action, Checks prepared,
             double nsfwThreshold, double fashionThreshold, CompletableFuture<SimilarityCheck> similarity,
-            Pending<?> pending) {
+            Pending<?> pending, FetchGroup group) {
         String shown = shown(reference);
         long start = System.nanoTime();
-        CompletableFuture<byte[]> bytes = pending.cancelled()
+        CompletableFuture<ImageBody> loaded = pending.cancelled()
                 ? CompletableFuture.failedFuture(new CancelledException("request cancelled"))
-                : source.load(reference);
-        return bytes
+                : source.load(reference, group, cpuPool);
+        return loaded
                 .thenComposeAsync(body -> {
                     fetchTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
                     if (pending.cancelled()) {
+                        body.close();
                         throw new CancelledException("request cancelled");
                     }
                     return infer(body, action, prepared);
@@ -367,11 +372,16 @@ public class ValidationService {
     }
 
     /** Decodes once, then queues one preprocessed copy per model the action needs. Runs on the CPU pool. */
-    private CompletableFuture<Map<ModelKind, float[]>> infer(byte[] bytes, Action action, Checks prepared) {
+    private CompletableFuture<Map<ModelKind, float[]>> infer(ImageBody body, Action action, Checks prepared) {
         long t0 = System.nanoTime();
         Map<ModelKind, CompletableFuture<float[]>> pending = new EnumMap<>(ModelKind.class);
+        ImageDecoder.Decoded held;
+        try (body) {
+            // The body's bytes are not needed once decoded: its share of the body memory goes back here.
+            held = decoder.decodeHeld(body.bytes());
+        }
         // The raster's memory is reserved until the last model has written its copy: the writers run here.
-        try (ImageDecoder.Decoded decoded = decoder.decodeHeld(bytes)) {
+        try (ImageDecoder.Decoded decoded = held) {
             RgbImage image = decoded.image();
             decodeTimer.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
             for (ModelKind kind : action.models()) {

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 
 import com.ffs.validator.testing.HostileImageServer;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.PemTrustOptions;
@@ -67,12 +68,14 @@ class ImageFetcherTest {
 
     /** Test settings: small deadlines, loopback reachable only where the test says so. */
     record Settings(boolean allowPrivate, Optional<List<String>> allowedHosts, Duration connectTimeout, Duration readTimeout,
-            Duration totalTimeout, long maxBytes, int maxRedirects, int maxConcurrent, int maxPerHost,
-            String userAgent) implements FetchConfig {
+            Duration totalTimeout, Duration queueTimeout, long maxBytes, int maxRedirects, int maxConcurrent,
+            int maxPerHost, int maxPerRequest, Optional<MemorySize> bodyMemory, String userAgent)
+            implements FetchConfig {
 
         static Settings strict(String... allowed) {
             return new Settings(false, Optional.of(List.of(allowed)), Duration.ofSeconds(2), Duration.ofSeconds(2),
-                    Duration.ofSeconds(5), 1 << 20, 5, 64, 8, "ffs-validator-test/1");
+                    Duration.ofSeconds(5), Duration.ofSeconds(10), 1 << 20, 5, 64, 8, 64, Optional.empty(),
+                    "ffs-validator-test/1");
         }
 
         static Settings open() {
@@ -80,18 +83,33 @@ class ImageFetcherTest {
         }
 
         Settings withAllowPrivate() {
-            return new Settings(true, allowedHosts, connectTimeout, readTimeout, totalTimeout, maxBytes, maxRedirects,
-                    maxConcurrent, maxPerHost, userAgent);
+            return new Settings(true, allowedHosts, connectTimeout, readTimeout, totalTimeout, queueTimeout, maxBytes,
+                    maxRedirects, maxConcurrent, maxPerHost, maxPerRequest, bodyMemory, userAgent);
         }
 
         Settings withTimeouts(Duration read, Duration total) {
-            return new Settings(allowPrivate, allowedHosts, connectTimeout, read, total, maxBytes, maxRedirects,
-                    maxConcurrent, maxPerHost, userAgent);
+            return new Settings(allowPrivate, allowedHosts, connectTimeout, read, total, queueTimeout, maxBytes,
+                    maxRedirects, maxConcurrent, maxPerHost, maxPerRequest, bodyMemory, userAgent);
+        }
+
+        Settings withQueueTimeout(Duration queue) {
+            return new Settings(allowPrivate, allowedHosts, connectTimeout, readTimeout, totalTimeout, queue, maxBytes,
+                    maxRedirects, maxConcurrent, maxPerHost, maxPerRequest, bodyMemory, userAgent);
         }
 
         Settings withConcurrency(int global, int host) {
-            return new Settings(allowPrivate, allowedHosts, connectTimeout, readTimeout, totalTimeout, maxBytes,
-                    maxRedirects, global, host, userAgent);
+            return withConcurrency(global, host, maxPerRequest);
+        }
+
+        Settings withConcurrency(int global, int host, int request) {
+            return new Settings(allowPrivate, allowedHosts, connectTimeout, readTimeout, totalTimeout, queueTimeout,
+                    maxBytes, maxRedirects, global, host, request, bodyMemory, userAgent);
+        }
+
+        Settings withBodyMemory(long bytes, long cap) {
+            return new Settings(allowPrivate, allowedHosts, connectTimeout, readTimeout, totalTimeout, queueTimeout,
+                    cap, maxRedirects, maxConcurrent, maxPerHost, maxPerRequest,
+                    Optional.of(new MemorySize(java.math.BigInteger.valueOf(bytes))), userAgent);
         }
     }
 
@@ -112,14 +130,22 @@ class ImageFetcherTest {
         return f;
     }
 
+    /** The bytes of a download, its share of the body memory given back at once. */
+    static CompletableFuture<byte[]> fetch(ImageFetcher f, String url) {
+        return f.fetch(url, f.group()).thenApply(body -> {
+            body.close();
+            return body.bytes();
+        });
+    }
+
     static byte[] fetched(ImageFetcher f, String url) {
-        return f.fetch(url).orTimeout(30, TimeUnit.SECONDS).join();
+        return fetch(f, url).orTimeout(30, TimeUnit.SECONDS).join();
     }
 
     /** The error code and message a fetch fails with. */
     static IntakeException failure(ImageFetcher f, String url) {
         try {
-            f.fetch(url).orTimeout(30, TimeUnit.SECONDS).join();
+            fetch(f, url).orTimeout(30, TimeUnit.SECONDS).join();
         } catch (CompletionException e) {
             assertThat(e.getCause()).isInstanceOf(IntakeException.class);
             return (IntakeException) e.getCause();
@@ -194,6 +220,15 @@ class ImageFetcherTest {
     }
 
     @Test
+    void shouldCutABodyThatFallsSilentAtTheReadTimeout() {
+        // Headers arrive at once, then one byte every 3 s: the silence inside the body is cut, not only the total.
+        ImageFetcher f = fetcher(Settings.open().withTimeouts(Duration.ofMillis(500), Duration.ofSeconds(60)));
+        IntakeException e = failure(f, url("/drip/3000/formats/red.png"));
+        assertCode(e, IntakeError.FETCH_TIMEOUT);
+        assertThat(e.getMessage()).contains("sent nothing for 500 ms");
+    }
+
+    @Test
     void shouldStopAnEndlessBodyAtTheByteCap() {
         IntakeException e = failure(fetcher(Settings.open()), url("/endless"));
         assertCode(e, IntakeError.FETCH_TOO_LARGE);
@@ -250,7 +285,7 @@ class ImageFetcherTest {
                 "http://[::ffff:192.168.0.1]/")) {
             IntakeException e = failure(f, start + "/redirect-to?location="
                     + URLEncoder.encode(target, StandardCharsets.UTF_8));
-            assertCode(e, IntakeError.FETCH_BLOCKED);
+            assertThat(e.error() + " " + e.getMessage()).as(target).startsWith("FETCH_BLOCKED");
         }
         assertCode(failure(f, start + "/redirect-to?location=" + URLEncoder.encode("file:///etc/passwd",
                 StandardCharsets.UTF_8)), IntakeError.INVALID_URL);
@@ -320,7 +355,7 @@ class ImageFetcherTest {
         ImageFetcher f = fetcher(Settings.open().withConcurrency(64, 2));
         List<CompletableFuture<byte[]>> all = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
-            all.add(f.fetch(url("/hold/300/formats/red.png")));
+            all.add(fetch(f, url("/hold/300/formats/red.png")));
         }
         CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).orTimeout(30, TimeUnit.SECONDS).join();
         assertThat(server.maxHolding.get()).isEqualTo(2);
@@ -332,7 +367,7 @@ class ImageFetcherTest {
         List<CompletableFuture<byte[]>> all = new ArrayList<>();
         for (String host : List.of("images.test", "other.test", "127.0.0.1")) {
             for (int i = 0; i < 3; i++) {
-                all.add(f.fetch(server.baseUrl(host) + "/hold/300/formats/red.png"));
+                all.add(fetch(f, server.baseUrl(host) + "/hold/300/formats/red.png"));
             }
         }
         CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).orTimeout(30, TimeUnit.SECONDS).join();
@@ -341,17 +376,135 @@ class ImageFetcherTest {
 
     @Test
     void shouldNotLetASlowHostHoldEveryGlobalSlot() throws Exception {
-        // Global cap 4, per host 2: a slow host with many queued images takes 2 slots, the other host still gets 2.
-        ImageFetcher f = fetcher(Settings.open().withConcurrency(4, 2));
-        List<CompletableFuture<byte[]>> slow = new ArrayList<>();
-        for (int i = 0; i < 6; i++) {
-            slow.add(f.fetch(server.baseUrl("images.test") + "/hold/1000/formats/red.png"));
+        // Global cap 4, per host 2: a slow host with many queued images takes 2 slots, another machine still gets 2.
+        try (HostileImageServer other = new HostileImageServer(null, "127.0.0.2")) {
+            ImageFetcher f = fetcher(Settings.open().withConcurrency(4, 2));
+            List<CompletableFuture<byte[]>> slow = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                slow.add(fetch(f, url("/gate/formats/red.png")));
+            }
+            assertThat(f.downloading()).isEqualTo(2);
+
+            assertThat(fetched(f, other.baseUrl() + "/image/formats/red.png")).isNotEmpty();
+
+            assertThat(slow).noneMatch(CompletableFuture::isDone);
+            server.openGate();
+            CompletableFuture.allOf(slow.toArray(CompletableFuture[]::new)).orTimeout(30, TimeUnit.SECONDS).join();
         }
-        Thread.sleep(200);
-        long start = System.nanoTime();
-        fetched(f, server.baseUrl("other.test") + "/image/formats/red.png");
-        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(1000L);
-        CompletableFuture.allOf(slow.toArray(CompletableFuture[]::new)).orTimeout(30, TimeUnit.SECONDS).join();
+    }
+
+    @Test
+    void shouldKeyTheHostCapOnTheServersAddressWhateverItsPortsAndNames() throws Exception {
+        try (HostileImageServer samePlace = new HostileImageServer()) {
+            ImageFetcher f = fetcher(Settings.open().withConcurrency(64, 2));
+            List<CompletableFuture<byte[]>> all = new ArrayList<>();
+            for (String base : List.of(server.baseUrl(), samePlace.baseUrl(), server.baseUrl("images.test"),
+                    samePlace.baseUrl("other.test"))) {
+                all.add(fetch(f, base + "/gate/formats/red.png"));
+                all.add(fetch(f, base + "/gate/formats/red.png"));
+            }
+            awaitTrue(() -> server.atGate.get() + samePlace.atGate.get() == 2);
+
+            assertThat(f.downloading()).isEqualTo(2);
+
+            server.openGate();
+            samePlace.openGate();
+            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).orTimeout(30, TimeUnit.SECONDS).join();
+            assertThat(f.downloading()).isZero();
+        }
+    }
+
+    @Test
+    void shouldLetOneRequestHoldAtMostItsShareOfTheSlots() {
+        ImageFetcher f = fetcher(Settings.open().withConcurrency(64, 64, 3));
+        FetchGroup greedy = f.group();
+        List<CompletableFuture<ImageBody>> all = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            all.add(f.fetch(url("/gate/formats/red.png"), greedy));
+        }
+        assertThat(f.downloading()).isEqualTo(3);
+
+        all.add(f.fetch(url("/gate/formats/red.png"), f.group()));
+        assertThat(f.downloading()).isEqualTo(4);
+        awaitTrue(() -> server.atGate.get() == 4);
+
+        server.openGate();
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).orTimeout(30, TimeUnit.SECONDS).join();
+        all.forEach(b -> b.join().close());
+        assertThat(server.maxHolding.get()).isEqualTo(4);
+        assertThat(f.downloading()).isZero();
+    }
+
+    @Test
+    void shouldBoundTheWaitForASlotOnItsOwnAndSayWhy() {
+        ImageFetcher f = fetcher(Settings.open().withConcurrency(64, 1).withQueueTimeout(Duration.ofMillis(300)));
+        CompletableFuture<byte[]> first = fetch(f, url("/gate/formats/red.png"));
+
+        IntakeException e = failure(f, url("/image/formats/red.png"));
+
+        assertCode(e, IntakeError.FETCH_TIMEOUT);
+        assertThat(e.getMessage()).contains("waited 300 ms for a download slot");
+        assertThat(first).isNotDone();
+        server.openGate();
+        assertThat(first.orTimeout(30, TimeUnit.SECONDS).join()).isNotEmpty();
+        assertThat(f.downloading()).isZero();
+    }
+
+    @Test
+    void shouldStartAnImagesDeadlineWhenItGetsItsSlot() {
+        // One slot per host: the second image waits while the first uses up its whole deadline.
+        ImageFetcher f = fetcher(Settings.open().withConcurrency(64, 1).withTimeouts(Duration.ofSeconds(5),
+                Duration.ofSeconds(1)));
+        CompletableFuture<byte[]> first = fetch(f, url("/gate/formats/red.png"));
+        CompletableFuture<byte[]> second = fetch(f, url("/image/formats/red.png"));
+
+        assertThat(second.orTimeout(30, TimeUnit.SECONDS).join()).isNotEmpty();
+        assertThatFetchFails(first, IntakeError.FETCH_TIMEOUT);
+    }
+
+    @Test
+    void shouldPauseDownloadsWhileFetchedBodiesFillTheirMemoryAndGoOnAsTheyAreDecoded() {
+        byte[] image = ImageSourceTest.png();
+        long size = image.length;
+        // Room for two bodies; finished bodies are not closed (not yet decoded), so the third download pauses.
+        ImageFetcher f = fetcher(Settings.open().withBodyMemory(2 * size + size / 2, size));
+        List<CompletableFuture<ImageBody>> all = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            all.add(f.fetch(url("/image/golden/rgb_1x1.png"), f.group()));
+        }
+        awaitTrue(() -> all.stream().filter(CompletableFuture::isDone).count() == 2 && f.bodyBytesHeld() > 2 * size);
+        assertThat(all.stream().filter(CompletableFuture::isDone).count()).isEqualTo(2);
+
+        all.stream().filter(CompletableFuture::isDone).forEach(b -> b.join().close());
+
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).orTimeout(30, TimeUnit.SECONDS).join();
+        all.forEach(b -> {
+            assertThat(b.join().bytes()).isEqualTo(image);
+            b.join().close();
+        });
+        assertThat(f.bodyBytesHeld()).isZero();
+    }
+
+    static void assertThatFetchFails(CompletableFuture<?> f, IntakeError code) {
+        try {
+            f.orTimeout(30, TimeUnit.SECONDS).join();
+        } catch (CompletionException e) {
+            assertCode((IntakeException) e.getCause(), code);
+            return;
+        }
+        throw new AssertionError("expected " + code);
+    }
+
+    /** Waits for a condition the code under test reaches on its own threads; fails after 10 s. */
+    static void awaitTrue(java.util.function.BooleanSupplier condition) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not reached within 10 s");
+            }
+            Thread.onSpinWait();
+            Thread.yield();
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 import org.junit.jupiter.api.AfterAll;
@@ -26,7 +27,8 @@ class ImageSourceTest {
     static void start() {
         vertx = Vertx.vertx();
         ImageFetcherTest.Settings settings = new ImageFetcherTest.Settings(false, Optional.of(List.of()),
-                Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(2), CAP, 5, 8, 2, "test");
+                Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(2), CAP, 5, 8, 2,
+                4, Optional.empty(), "test");
         fetcher = new ImageFetcher(vertx, settings, host -> {
             throw new java.net.UnknownHostException(host);
         }, null);
@@ -43,9 +45,13 @@ class ImageSourceTest {
         return Goldens.bytes("rgb_1x1.png");
     }
 
+    static CompletableFuture<byte[]> load(String reference) {
+        return source.load(reference, source.group(), Runnable::run).thenApply(ImageBody::bytes);
+    }
+
     static IntakeError code(String reference) {
         try {
-            source.load(reference).join();
+            load(reference).join();
         } catch (CompletionException e) {
             return ((IntakeException) e.getCause()).error();
         }
@@ -55,13 +61,13 @@ class ImageSourceTest {
     @Test
     void shouldDecodeDataUrisAndBareBase64() {
         String b64 = Base64.getEncoder().encodeToString(png());
-        assertThat(source.load("data:image/png;base64," + b64).join()).isEqualTo(png());
-        assertThat(source.load("DATA:image/png;BASE64," + b64).join()).isEqualTo(png());
-        assertThat(source.load("data:;base64," + b64).join()).isEqualTo(png());
-        assertThat(source.load(b64).join()).isEqualTo(png());
+        assertThat(load("data:image/png;base64," + b64).join()).isEqualTo(png());
+        assertThat(load("DATA:image/png;BASE64," + b64).join()).isEqualTo(png());
+        assertThat(load("data:;base64," + b64).join()).isEqualTo(png());
+        assertThat(load(b64).join()).isEqualTo(png());
         // MIME line breaks, URL-safe alphabet and missing padding are all seen in the wild.
-        assertThat(source.load(Base64.getMimeEncoder().encodeToString(png())).join()).isEqualTo(png());
-        assertThat(source.load(Base64.getUrlEncoder().withoutPadding().encodeToString(png())).join()).isEqualTo(png());
+        assertThat(load(Base64.getMimeEncoder().encodeToString(png())).join()).isEqualTo(png());
+        assertThat(load(Base64.getUrlEncoder().withoutPadding().encodeToString(png())).join()).isEqualTo(png());
     }
 
     @Test
@@ -81,7 +87,27 @@ class ImageSourceTest {
                 .isEqualTo(IntakeError.FETCH_TOO_LARGE);
         assertThat(code(Base64.getEncoder().encodeToString(big))).isEqualTo(IntakeError.FETCH_TOO_LARGE);
         byte[] fits = new byte[(int) CAP];
-        assertThat(source.load(Base64.getEncoder().encodeToString(fits)).join()).hasSize((int) CAP);
+        assertThat(load(Base64.getEncoder().encodeToString(fits)).join()).hasSize((int) CAP);
+    }
+
+    @Test
+    void shouldDecodeInlineDataOnTheGivenExecutorNotTheCaller() {
+        String b64 = Base64.getEncoder().encodeToString(png());
+        List<String> ranOn = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor(
+                r -> new Thread(r, "cpu-test"));
+        try {
+            java.util.concurrent.Executor recording = task -> pool.execute(() -> {
+                ranOn.add(Thread.currentThread().getName());
+                task.run();
+            });
+            assertThat(source.load("data:image/png;base64," + b64, source.group(), recording).join().bytes())
+                    .isEqualTo(png());
+            assertThat(source.load(b64, source.group(), recording).join().bytes()).isEqualTo(png());
+        } finally {
+            pool.shutdown();
+        }
+        assertThat(ranOn).containsExactly("cpu-test", "cpu-test");
     }
 
     @Test

@@ -39,6 +39,7 @@ import javax.net.ssl.SSLSocket;
  *   <li>{@code /drip/<interval ms>/<file>}: true Content-Length, one byte per interval</li>
  *   <li>{@code /silent/<ms>/<file>}: nothing for a while, then the image</li>
  *   <li>{@code /hold/<ms>/<file>}: the image after a pause, counting requests in flight</li>
+ *   <li>{@code /gate/<file>}: the image once the test calls {@link #openGate()}, counting requests in flight</li>
  *   <li>{@code /endless}: a chunked body that never ends</li>
  *   <li>{@code /close-delimited/<bytes>}: no Content-Length, that many bytes, then close</li>
  *   <li>{@code /short-length/<n>/<file>}: declares n bytes, sends the whole file</li>
@@ -69,6 +70,9 @@ public final class HostileImageServer implements AutoCloseable {
     /** Paths requested, in order. */
     public final List<String> paths = new CopyOnWriteArrayList<>();
     private final Map<String, byte[]> cache = new ConcurrentHashMap<>();
+    private final java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+    /** {@code /gate} requests waiting now. */
+    public final AtomicInteger atGate = new AtomicInteger();
 
     /** Plain HTTP on 127.0.0.1. */
     public HostileImageServer() throws IOException {
@@ -77,7 +81,12 @@ public final class HostileImageServer implements AutoCloseable {
 
     /** HTTPS on 127.0.0.1 with the key in a PKCS#12 resource (password {@code changeit}), or plain HTTP for null. */
     public HostileImageServer(String keystoreResource) throws IOException {
-        InetAddress loopback = InetAddress.getByName("127.0.0.1");
+        this(keystoreResource, "127.0.0.1");
+    }
+
+    /** As above, on a loopback address of the test's choice ({@code 127.0.0.2} is another machine to the fetcher). */
+    public HostileImageServer(String keystoreResource, String loopbackAddress) throws IOException {
+        InetAddress loopback = InetAddress.getByName(loopbackAddress);
         if (keystoreResource == null) {
             socket = new ServerSocket(0, 128, loopback);
             scheme = "http";
@@ -107,9 +116,14 @@ public final class HostileImageServer implements AutoCloseable {
         return socket.getLocalPort();
     }
 
-    /** {@code http://127.0.0.1:<port>} (or https). */
+    /** {@code http://127.0.0.1:<port>} (or https), with the address the server listens on. */
     public String baseUrl() {
-        return scheme + "://127.0.0.1:" + port();
+        return scheme + "://" + socket.getInetAddress().getHostAddress() + ":" + port();
+    }
+
+    /** Lets every {@code /gate} request, waiting or to come, have its image. */
+    public void openGate() {
+        gate.countDown();
     }
 
     /** The same server under another host name, e.g. {@code http://images.test:<port>}. */
@@ -224,6 +238,19 @@ public final class HostileImageServer implements AutoCloseable {
                     holding.decrementAndGet();
                 }
                 send(out, 200, "image/png", file(p[2]));
+                return true;
+            }
+            case "gate" -> {
+                int now = holding.incrementAndGet();
+                maxHolding.accumulateAndGet(now, Math::max);
+                atGate.incrementAndGet();
+                try {
+                    gate.await();
+                } finally {
+                    atGate.decrementAndGet();
+                    holding.decrementAndGet();
+                }
+                send(out, 200, "image/png", file(rest(p, 1)));
                 return true;
             }
             case "endless" -> {
@@ -341,6 +368,7 @@ public final class HostileImageServer implements AutoCloseable {
 
     @Override
     public void close() {
+        gate.countDown();
         try {
             socket.close();
         } catch (IOException ignored) {
