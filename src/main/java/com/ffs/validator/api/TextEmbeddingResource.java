@@ -18,6 +18,8 @@ import com.ffs.validator.validation.TextEmbeddingRequest;
 import com.ffs.validator.validation.TextEmbeddingResponse;
 import com.ffs.validator.validation.ValidationService;
 
+import io.smallrye.common.annotation.Blocking;
+
 /** Text search: {@code POST /v1/embeddings/text}, text embeddings in the space of the image embeddings. */
 @Path("/v1/embeddings")
 @Tag(name = "Search")
@@ -42,6 +44,8 @@ public class TextEmbeddingResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "503", description = "Models not ready; see Retry-After",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    // A large JSON body and its inline images are parsed on a worker thread, never on the event loop.
+    @Blocking
     public CompletionStage<TextEmbeddingResponse> embed(TextEmbeddingRequest request) {
         return service.embedTexts(request);
     }

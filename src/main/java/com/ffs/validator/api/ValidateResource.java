@@ -19,6 +19,8 @@ import com.ffs.validator.validation.ValidationRequest;
 import com.ffs.validator.validation.ValidationResponse;
 import com.ffs.validator.validation.ValidationService;
 
+import io.smallrye.common.annotation.Blocking;
+
 /** The native API: {@code POST /v1/validate}. */
 @Path("/v1")
 @Tag(name = "Validation")
@@ -41,6 +43,8 @@ public class ValidateResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "503", description = "Models not ready or busy; see Retry-After",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    // A large JSON body and its inline images are parsed on a worker thread, never on the event loop.
+    @Blocking
     public CompletionStage<ValidationResponse> validate(ValidationRequest request) {
         return service.validate(request, Admission.REJECT_WHEN_BUSY);
     }

@@ -174,6 +174,10 @@ public class ValidationService {
      * @throws UnavailableException when models are not ready, or when busy under {@link Admission#REJECT_WHEN_BUSY}
      */
     public Pending<ValidationResponse> submit(ValidationRequest request, Admission admission) {
+        if (Context.isOnEventLoopThread()) {
+            // Parsing a large body, decoding inline images and waiting for admission would stall every connection.
+            throw new IllegalStateException("requests must not be run on an event loop thread");
+        }
         if (request == null) {
             throw rejected(null, new RequestException(RequestException.Code.INVALID_REQUEST,
                     "a JSON body {\"action\": ..., \"images\": [...]} is required"));
