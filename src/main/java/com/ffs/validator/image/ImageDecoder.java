@@ -7,12 +7,10 @@ import java.awt.image.ComponentColorModel;
 import java.awt.image.DataBuffer;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import java.lang.foreign.ValueLayout;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Optional;
@@ -25,6 +23,7 @@ import javax.imageio.stream.ImageInputStream;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import io.quarkus.logging.Log;
 import io.quarkus.runtime.configuration.MemorySize;
 
 import org.w3c.dom.Node;
@@ -32,9 +31,10 @@ import org.w3c.dom.Node;
 /**
  * Decodes image bytes into 8-bit RGB as Pillow sees them after {@code ImageOps.exif_transpose} and
  * {@code convert("RGB")} (or composited onto white, see {@link AlphaPolicy}). The format is sniffed from the bytes;
- * the pixel cap is checked from the header before any raster is allocated; animated formats give their first frame
- * as Pillow shows it. JPEG and WebP go through libjpeg-turbo and libwebp (Pillow's own decoders) when those
- * libraries are installed.
+ * the header is read first ({@link ImageHeader}) and everything the image will allocate, from the decoder's buffers to
+ * the preprocessing, is checked against the pixel cap and reserved from the raster budget before any decoder runs;
+ * animated formats give their first frame as Pillow shows it. JPEG and WebP go through libjpeg-turbo and libwebp
+ * (Pillow's own decoders) when those libraries are installed.
  */
 @ApplicationScoped
 public class ImageDecoder {
@@ -53,6 +53,17 @@ public class ImageDecoder {
         void allocating(ImageFormat format, long width, long height);
     }
 
+    /** Memory a later step needs for an image of a given size, known before decoding. */
+    @FunctionalInterface
+    public interface WorkingMemory {
+        WorkingMemory NONE = (width, height) -> 0;
+
+        long bytes(int width, int height);
+    }
+
+    /** Pixels converted per step: the conversion's buffers stay small however wide a row is. */
+    private static final int SPAN = 4096;
+
     private final long maxPixels;
     private final AlphaPolicy alpha;
     private final boolean exifOrientation;
@@ -60,8 +71,6 @@ public class ImageDecoder {
     private final Optional<LibWebp> webp;
     private final RasterListener listener;
     private final RasterBudget budget;
-    /** The hold of the decode running on this thread, which the raster's reservation goes to. */
-    private final ThreadLocal<RasterBudget.Hold> decoding = new ThreadLocal<>();
 
     @Inject
     public ImageDecoder(ImageConfig config) {
@@ -117,23 +126,27 @@ public class ImageDecoder {
         }
     }
 
+    /** Decodes {@code bytes}, charging the decode itself to the budget until the result is closed. */
+    public Decoded decodeHeld(byte[] bytes) {
+        return decodeHeld(bytes, WorkingMemory.NONE);
+    }
+
     /**
-     * Decodes {@code bytes} and keeps the raster's share of {@code validator.image.raster-memory} until the result is
-     * closed: close it once the raster is no longer needed (after preprocessing). Waits while other images in flight
-     * use the budget.
+     * Decodes {@code bytes} and keeps its share of {@code validator.image.raster-memory} until the result is closed:
+     * close it once the raster is no longer needed (after preprocessing). Waits while other images in flight use the
+     * budget.
      *
+     * @param preprocessing the memory preprocessing will need for a {@code width x height} image, reserved with the
+     *                      decode so that the whole way from bytes to tensors is covered
      * @throws IntakeException {@code UNSUPPORTED_FORMAT}, {@code IMAGE_TOO_LARGE} or {@code DECODE_FAILED}
      */
-    public Decoded decodeHeld(byte[] bytes) {
+    public Decoded decodeHeld(byte[] bytes, WorkingMemory preprocessing) {
         RasterBudget.Hold hold = budget.hold();
-        decoding.set(hold);
         try {
-            return new Decoded(decodeInto(bytes), hold);
+            return new Decoded(decodeInto(bytes, hold, preprocessing), hold);
         } catch (RuntimeException | Error e) {
             hold.close();
             throw e;
-        } finally {
-            decoding.remove();
         }
     }
 
@@ -158,7 +171,7 @@ public class ImageDecoder {
         }
     }
 
-    private RgbImage decodeInto(byte[] bytes) {
+    private RgbImage decodeInto(byte[] bytes, RasterBudget.Hold hold, WorkingMemory preprocessing) {
         ImageFormat format = ImageFormat.sniff(bytes);
         if (format == ImageFormat.UNKNOWN) {
             throw new IntakeException(IntakeError.UNSUPPORTED_FORMAT,
@@ -168,55 +181,84 @@ public class ImageDecoder {
             throw new IntakeException(IntakeError.UNSUPPORTED_FORMAT,
                     "detected " + format.displayName() + ", which this service does not decode");
         }
+        // Everything this image will allocate is known from its header and reserved before a decoder runs.
+        ImageHeader header = ImageHeader.read(format, bytes);
+        checkCap(format, header.width(), header.height());
+        if (header.defect() != null) {
+            throw header.defect();
+        }
+        int orientation = exifOrientation ? ExifOrientation.read(format, bytes) : 1;
+        hold.reserve(memoryNeeded(header, orientation, preprocessing), format.displayName() + " of "
+                + header.width() + "x" + header.height());
+        listener.allocating(format, header.width(), header.height());
         RgbImage image;
         try {
             if (format == ImageFormat.JPEG && turbo.isPresent()) {
-                image = decodeTurbo(turbo.get(), bytes);
+                image = decodeTurbo(turbo.get(), header);
             } else if (format == ImageFormat.WEBP && webp.isPresent()) {
-                image = decodeWebp(webp.get(), bytes);
+                image = decodeWebp(webp.get(), header);
             } else {
-                image = decodeImageIo(format, bytes);
+                image = decodeImageIo(header);
             }
         } catch (IntakeException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
+            Log.debugf(e, "%s could not be decoded", format.displayName());
             throw new IntakeException(IntakeError.DECODE_FAILED,
                     format.displayName() + " could not be decoded: " + reason(e), e);
         }
-        if (exifOrientation) {
-            image = ExifOrientation.apply(image, ExifOrientation.read(format, bytes));
-        }
-        return image;
+        return ExifOrientation.apply(image, orientation);
     }
 
+    /**
+     * The peak: the RGB result, plus the larger of the decoder's working memory (with a rotated copy when the
+     * orientation asks for one) and the preprocessing's, which runs once the decoder's buffers are gone.
+     */
+    private long memoryNeeded(ImageHeader header, int orientation, WorkingMemory preprocessing) {
+        long rgb = HeaderBytes.times(header.pixels(), 3);
+        long working = header.workingBytes();
+        if (header.format() == ImageFormat.JPEG && turbo.isEmpty()) {
+            // ImageIO decodes into a raster of its own (four bytes a pixel for CMYK) before conversion.
+            working = HeaderBytes.plus(working, HeaderBytes.times(header.pixels(), 4));
+        }
+        if (header.format() == ImageFormat.WEBP && webp.isEmpty()) {
+            working = HeaderBytes.plus(working, HeaderBytes.times(header.pixels(), 8));
+        }
+        long rotated = orientation == 1 ? 0 : rgb;
+        long after = preprocessing.bytes((int) header.width(), (int) header.height());
+        return HeaderBytes.plus(rgb, Math.max(HeaderBytes.plus(working, rotated), after));
+    }
+
+    /** Pillow's pixel cap, and what one Java array holds (CMYK and RGBA take 4 bytes a pixel). */
     private void checkCap(ImageFormat format, long width, long height) {
-        if (width <= 0 || height <= 0) {
-            throw new IntakeException(IntakeError.DECODE_FAILED,
-                    format.displayName() + " declares an empty size " + width + "x" + height);
-        }
-        if (width * height > maxPixels) {
+        long pixels = HeaderBytes.times(width, height);
+        if (pixels > maxPixels) {
             throw new IntakeException(IntakeError.IMAGE_TOO_LARGE, format.displayName() + " of " + width + "x"
-                    + height + " = " + width * height + " pixels exceeds the cap of " + maxPixels);
+                    + height + " = " + pixels + " pixels exceeds the cap of " + maxPixels);
         }
-        if (width * height * 4 > Integer.MAX_VALUE - 16) {
-            // Whatever the configured cap, a Java array holds at most 2 GB (CMYK and RGBA need 4 bytes a pixel).
+        if (HeaderBytes.times(pixels, 4) > Integer.MAX_VALUE - 16) {
             throw new IntakeException(IntakeError.IMAGE_TOO_LARGE, format.displayName() + " of " + width + "x"
                     + height + " is larger than one raster can hold");
         }
-        RasterBudget.Hold hold = decoding.get();
-        if (hold != null) {
-            hold.cover(format, width, height);
+    }
+
+    /** The decoder must see the image its header described; a disagreement means crafted or damaged data. */
+    private static void checkSame(ImageHeader header, long width, long height) {
+        if (width != header.width() || height != header.height()) {
+            throw new IntakeException(IntakeError.DECODE_FAILED, header.format().displayName() + " is damaged: its "
+                    + "header says " + header.width() + "x" + header.height() + " but its data " + width + "x"
+                    + height);
         }
-        listener.allocating(format, width, height);
     }
 
     // ---------------------------------------------------------------------------------------------------------
     // JPEG through libjpeg-turbo
 
-    private RgbImage decodeTurbo(TurboJpeg lib, byte[] bytes) {
+    private RgbImage decodeTurbo(TurboJpeg lib, ImageHeader expected) {
+        byte[] bytes = expected.input();
         try (TurboJpeg.Session session = lib.open()) {
             TurboJpeg.Header header = session.header(bytes);
-            checkCap(ImageFormat.JPEG, header.width(), header.height());
+            checkSame(expected, header.width(), header.height());
             int w = header.width();
             int h = header.height();
             if (header.colorspace() == TurboJpeg.CS_CMYK || header.colorspace() == TurboJpeg.CS_YCCK) {
@@ -246,80 +288,54 @@ public class ImageDecoder {
     // ---------------------------------------------------------------------------------------------------------
     // WebP through libwebp
 
-    private RgbImage decodeWebp(LibWebp lib, byte[] bytes) {
+    private RgbImage decodeWebp(LibWebp lib, ImageHeader header) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment data = LibWebp.copy(arena, bytes);
+            MemorySegment data = LibWebp.copy(arena, header.input());
             int[] size = lib.size(arena, data);
-            checkCap(ImageFormat.WEBP, size[0], size[1]);
-            byte[] rgba = lib.firstFrameRgba(arena, data, size[0], size[1]);
-            byte[] out = new byte[size[0] * size[1] * 3];
-            for (int i = 0, p = 0; i < rgba.length; i += 4, p++) {
-                put(out, p, rgba[i] & 0xFF, rgba[i + 1] & 0xFF, rgba[i + 2] & 0xFF, rgba[i + 3] & 0xFF);
-            }
-            return new RgbImage(size[0], size[1], out);
+            checkSame(header, size[0], size[1]);
+            int w = size[0];
+            int h = size[1];
+            byte[] out = new byte[w * h * 3];
+            byte[] row = new byte[w * 4];
+            // Row by row out of native memory: no second full-size copy on the heap.
+            lib.firstFrameRgba(arena, data, w, h, rgba -> {
+                for (int y = 0; y < h; y++) {
+                    MemorySegment.copy(rgba, ValueLayout.JAVA_BYTE, (long) y * row.length, row, 0, row.length);
+                    for (int x = 0, i = 0; x < w; x++, i += 4) {
+                        put(out, y * w + x, row[i] & 0xFF, row[i + 1] & 0xFF, row[i + 2] & 0xFF, row[i + 3] & 0xFF);
+                    }
+                }
+            });
+            return new RgbImage(w, h, out);
         }
     }
 
     // ---------------------------------------------------------------------------------------------------------
     // Everything else through ImageIO (JDK: PNG, GIF, BMP, TIFF, JPEG; TwelveMonkeys: WebP, CMYK JPEG)
 
-    private RgbImage decodeImageIo(ImageFormat format, byte[] bytes) throws IOException {
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+    private RgbImage decodeImageIo(ImageHeader header) throws IOException {
+        ImageFormat format = header.format();
+        try (ImageInputStream in = new ByteArrayImageInputStream(header.input())) {
             ImageReader reader = readerFor(format);
             try {
                 reader.setInput(in, false, format != ImageFormat.GIF);
                 StringBuilder warnings = new StringBuilder();
                 reader.addIIOReadWarningListener((source, warning) -> warnings.append(warning).append("; "));
                 if (format == ImageFormat.GIF) {
-                    return decodeGif(reader, bytes, warnings);
+                    return decodeGif(reader, header, warnings);
                 }
-                if (format == ImageFormat.BMP) {
-                    // The JDK's BMP reader refuses large sizes in its header parser already; read the header here.
-                    checkBmp(bytes);
-                } else {
-                    checkCap(format, reader.getWidth(0), reader.getHeight(0));
-                }
+                checkSame(header, reader.getWidth(0), reader.getHeight(0));
                 BufferedImage image = reader.read(0);
                 if (!warnings.isEmpty()) {
                     // ImageIO fills the rest of a truncated image with grey and only warns; a partial image is no image.
+                    Log.debugf("%s decoder warnings: %s", format.displayName(), warnings);
                     throw new IntakeException(IntakeError.DECODE_FAILED, format.displayName() + " is damaged: "
-                            + warnings);
+                            + "the decoder could not read all of it");
                 }
-                return toRgb(image, format == ImageFormat.PNG && isSixteenBitGrey(bytes));
+                return toRgb(image, format == ImageFormat.PNG && isSixteenBitGrey(header.input()));
             } finally {
                 reader.dispose();
             }
-        }
-    }
-
-    /** Size from the BMP info header, then the length an uncompressed bitmap needs: ImageIO grey-fills the rest. */
-    private void checkBmp(byte[] b) {
-        ByteBuffer buf = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
-        int headerSize = buf.getInt(14);
-        long width;
-        long height;
-        int bitsPerPixel;
-        int compression = 0;
-        if (headerSize == 12) {
-            width = buf.getShort(18) & 0xFFFF;
-            height = buf.getShort(20) & 0xFFFF;
-            bitsPerPixel = buf.getShort(24) & 0xFFFF;
-        } else {
-            if (b.length < 34) {
-                throw new IntakeException(IntakeError.DECODE_FAILED, "BMP header is truncated");
-            }
-            width = buf.getInt(18);
-            height = Math.abs((long) buf.getInt(22));
-            bitsPerPixel = buf.getShort(28) & 0xFFFF;
-            compression = buf.getInt(30);
-        }
-        checkCap(ImageFormat.BMP, width, height);
-        boolean uncompressed = compression == 0 || compression == 3 || compression == 6;
-        long dataOffset = buf.getInt(10) & 0xFFFFFFFFL;
-        long needed = dataOffset + (width * bitsPerPixel + 31) / 32 * 4 * height;
-        if (uncompressed && b.length < needed) {
-            throw new IntakeException(IntakeError.DECODE_FAILED, "BMP is truncated: " + b.length + " of " + needed
-                    + " bytes");
         }
     }
 
@@ -341,7 +357,8 @@ public class ImageDecoder {
      * The first frame on the logical screen, as Pillow 9.4 shows it: the canvas starts filled with the transparent
      * index when there is one, else index 0, and the frame is drawn at its offset.
      */
-    private RgbImage decodeGif(ImageReader reader, byte[] bytes, StringBuilder warnings) throws IOException {
+    private RgbImage decodeGif(ImageReader reader, ImageHeader header, StringBuilder warnings) throws IOException {
+        byte[] bytes = header.input();
         int screenW = (bytes[6] & 0xFF) | (bytes[7] & 0xFF) << 8;
         int screenH = (bytes[8] & 0xFF) | (bytes[9] & 0xFF) << 8;
         int frameW = reader.getWidth(0);
@@ -349,10 +366,12 @@ public class ImageDecoder {
         int[] offset = gifFrameOffset(reader.getImageMetadata(0));
         long w = Math.max(screenW, (long) offset[0] + frameW);
         long h = Math.max(screenH, (long) offset[1] + frameH);
-        checkCap(ImageFormat.GIF, w, h);
+        checkSame(header, w, h);
         BufferedImage frame = reader.read(0);
         if (!warnings.isEmpty()) {
-            throw new IntakeException(IntakeError.DECODE_FAILED, "GIF is damaged: " + warnings);
+            Log.debugf("GIF decoder warnings: %s", warnings);
+            throw new IntakeException(IntakeError.DECODE_FAILED, "GIF is damaged: the decoder could not read all of "
+                    + "its first frame");
         }
         if (offset[0] == 0 && offset[1] == 0 && w == frameW && h == frameH) {
             return toRgb(frame, false);
@@ -391,9 +410,17 @@ public class ImageDecoder {
         return new int[] {0, 0};
     }
 
-    private static String reason(Throwable e) {
-        String message = e.getMessage();
-        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+    /** A decoder's complaint in words a caller may see: no type names, paths or library internals. */
+    static String reason(Throwable e) {
+        String message = e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);
+        if (message.contains("eof") || message.contains("end of") || message.contains("truncat")
+                || message.contains("premature")) {
+            return "the data ends before the image is complete";
+        }
+        if (message.contains("unsupported") || message.contains("not supported")) {
+            return "it uses a variant the decoder does not support";
+        }
+        return "the data is damaged";
     }
 
     RgbImage toRgb(BufferedImage image, boolean sixteenBitGrey) {
@@ -427,23 +454,27 @@ public class ImageDecoder {
         int colorBands = hasAlpha ? bands - 1 : bands;
         boolean sixteenBit = raster.getTransferType() == DataBuffer.TYPE_USHORT;
         boolean clipGrey = sixteenBit && sixteenBitGrey && colorBands == 1 && !hasAlpha;
-        int[] row = new int[w * bands];
+        int[] row = new int[Math.min(w, SPAN) * bands];
         for (int y = 0; y < h; y++) {
-            raster.getPixels(0, y, w, 1, row);
-            for (int x = 0; x < w; x++) {
-                int s = x * bands;
-                int r;
-                int g;
-                int b;
-                if (colorBands == 1) {
-                    r = g = b = clipGrey ? PillowColour.clipI(row[s]) : eightBit(row[s], sixteenBit);
-                } else {
-                    r = eightBit(row[s], sixteenBit);
-                    g = eightBit(row[s + 1], sixteenBit);
-                    b = eightBit(row[s + 2], sixteenBit);
+            for (int x0 = 0; x0 < w; x0 += SPAN) {
+                int n = Math.min(SPAN, w - x0);
+                raster.getPixels(x0, y, n, 1, row);
+                for (int i = 0; i < n; i++) {
+                    int x = x0 + i;
+                    int s = i * bands;
+                    int r;
+                    int g;
+                    int b;
+                    if (colorBands == 1) {
+                        r = g = b = clipGrey ? PillowColour.clipI(row[s]) : eightBit(row[s], sixteenBit);
+                    } else {
+                        r = eightBit(row[s], sixteenBit);
+                        g = eightBit(row[s + 1], sixteenBit);
+                        b = eightBit(row[s + 2], sixteenBit);
+                    }
+                    int a = hasAlpha ? eightBit(row[s + colorBands], sixteenBit) : 255;
+                    put(out, y * w + x, r, g, b, a);
                 }
-                int a = hasAlpha ? eightBit(row[s + colorBands], sixteenBit) : 255;
-                put(out, y * w + x, r, g, b, a);
             }
         }
     }
@@ -452,16 +483,19 @@ public class ImageDecoder {
         int w = raster.getWidth();
         int h = raster.getHeight();
         int size = icm.getMapSize();
-        int[] row = new int[w];
+        int[] row = new int[Math.min(w, SPAN)];
         for (int y = 0; y < h; y++) {
-            raster.getSamples(0, y, w, 1, 0, row);
-            for (int x = 0; x < w; x++) {
-                int i = row[x];
-                if (i >= size) {
-                    // An index past the palette reads as black in Pillow.
-                    put(out, y * w + x, 0, 0, 0, 255);
-                } else {
-                    put(out, y * w + x, icm.getRed(i), icm.getGreen(i), icm.getBlue(i), icm.getAlpha(i));
+            for (int x0 = 0; x0 < w; x0 += SPAN) {
+                int n = Math.min(SPAN, w - x0);
+                raster.getSamples(x0, y, n, 1, 0, row);
+                for (int x = 0; x < n; x++) {
+                    int i = row[x];
+                    if (i >= size) {
+                        // An index past the palette reads as black in Pillow.
+                        put(out, y * w + x0 + x, 0, 0, 0, 255);
+                    } else {
+                        put(out, y * w + x0 + x, icm.getRed(i), icm.getGreen(i), icm.getBlue(i), icm.getAlpha(i));
+                    }
                 }
             }
         }
@@ -471,13 +505,17 @@ public class ImageDecoder {
     private void fromArgb(BufferedImage image, byte[] out) {
         int w = image.getWidth();
         int h = image.getHeight();
-        int[] row = new int[w];
+        int[] row = new int[Math.min(w, SPAN)];
         boolean hasAlpha = image.getColorModel().hasAlpha();
         for (int y = 0; y < h; y++) {
-            image.getRGB(0, y, w, 1, row, 0, w);
-            for (int x = 0; x < w; x++) {
-                int argb = row[x];
-                put(out, y * w + x, (argb >> 16) & 0xFF, (argb >> 8) & 0xFF, argb & 0xFF, hasAlpha ? argb >>> 24 : 255);
+            for (int x0 = 0; x0 < w; x0 += SPAN) {
+                int n = Math.min(SPAN, w - x0);
+                image.getRGB(x0, y, n, 1, row, 0, n);
+                for (int x = 0; x < n; x++) {
+                    int argb = row[x];
+                    put(out, y * w + x0 + x, (argb >> 16) & 0xFF, (argb >> 8) & 0xFF, argb & 0xFF,
+                            hasAlpha ? argb >>> 24 : 255);
+                }
             }
         }
     }

@@ -106,8 +106,12 @@ final class LibWebp {
         return data;
     }
 
-    /** The first frame, composited on the canvas, as RGBA of the given size. */
-    byte[] firstFrameRgba(Arena arena, MemorySegment data, int width, int height) {
+    /**
+     * Decodes the first frame, composited on the canvas, and hands its RGBA pixels ({@code width * height * 4} bytes,
+     * native memory valid only during the call) to {@code reader}.
+     */
+    void firstFrameRgba(Arena arena, MemorySegment data, int width, int height,
+            java.util.function.Consumer<MemorySegment> reader) {
         MemorySegment options = arena.allocate(64);
         MemorySegment webpData = arena.allocate(16);
         webpData.set(ValueLayout.ADDRESS, 0, data);
@@ -145,10 +149,7 @@ final class LibWebp {
                 throw new IntakeException(IntakeError.DECODE_FAILED, "WebP is damaged or truncated");
             }
             long bytes = (long) width * height * 4;
-            MemorySegment rgba = bufPtr.get(ValueLayout.ADDRESS, 0).reinterpret(bytes);
-            byte[] out = new byte[(int) bytes];
-            MemorySegment.copy(rgba, ValueLayout.JAVA_BYTE, 0, out, 0, out.length);
-            return out;
+            reader.accept(bufPtr.get(ValueLayout.ADDRESS, 0).reinterpret(bytes));
         } catch (IntakeException e) {
             throw e;
         } catch (Throwable t) {

@@ -3,14 +3,13 @@ package com.ffs.validator.image;
 import java.util.concurrent.Semaphore;
 
 /**
- * Heap for decoded images in flight, from decoding until every model has taken its preprocessed copy. The pixel cap
- * bounds one image; this bounds them all together, so that many large images at once wait for each other instead of
- * exhausting the heap. An image that needs more than the whole budget can never fit and is refused at once.
+ * Memory for images in flight, from decoding until every model has taken its preprocessed copy: the decoder's own
+ * raster and native buffers, the RGB result and the preprocessing's working memory, each computed from the header
+ * before anything is allocated. The pixel cap bounds one image; this bounds them all together, so that many large
+ * images at once wait for each other instead of exhausting memory. An image that needs more than the whole budget can
+ * never fit and is refused at once.
  */
 public final class RasterBudget {
-
-    /** Counted per pixel: the decoder's own buffer (up to 4 bytes: RGBA, CMYK) and the RGB raster (3), rounded up. */
-    static final int BYTES_PER_PIXEL = 8;
 
     private final long totalKib;
     private final Semaphore kib;
@@ -43,16 +42,17 @@ public final class RasterBudget {
         private long heldKib;
 
         /**
-         * Raises this hold to cover a {@code width x height} raster, waiting while other images use the budget.
+         * Raises this hold to {@code bytes}, waiting while other images use the budget.
          *
+         * @param what names the image for the refusal message, e.g. "PNG of 9000x9000"
          * @throws IntakeException {@code IMAGE_TOO_LARGE} when the image needs more than the whole budget
          */
-        void cover(ImageFormat format, long width, long height) {
-            long needKib = Math.ceilDiv(width * height * BYTES_PER_PIXEL, 1024);
+        void reserve(long bytes, String what) {
+            long needKib = Math.ceilDiv(bytes, 1024);
             if (needKib > totalKib) {
-                throw new IntakeException(IntakeError.IMAGE_TOO_LARGE, format.displayName() + " of " + width + "x"
-                        + height + " needs about " + mib(needKib) + " MB to decode, more than the "
-                        + mib(totalKib) + " MB of validator.image.raster-memory (raise it with the JVM heap)");
+                throw new IntakeException(IntakeError.IMAGE_TOO_LARGE, what + " needs about " + mib(needKib)
+                        + " MB to decode and preprocess, more than the " + mib(totalKib) + " MB of "
+                        + "validator.image.raster-memory (raise it with the JVM heap)");
             }
             if (needKib <= heldKib) {
                 return;

@@ -18,7 +18,7 @@ class RasterBudgetTest {
     void refusesAnImageLargerThanTheWholeBudgetAndReservesNothing() {
         RasterBudget budget = RasterBudget.of(8 * MIB);
         try (RasterBudget.Hold hold = budget.hold()) {
-            assertThatThrownBy(() -> hold.cover(ImageFormat.PNG, 1025, 1024))
+            assertThatThrownBy(() -> hold.reserve(8 * MIB + 1, "PNG of 1025x1024"))
                     .isInstanceOfSatisfying(IntakeException.class,
                             e -> assertThat(e.error()).isEqualTo(IntakeError.IMAGE_TOO_LARGE))
                     .hasMessageContaining("PNG of 1025x1024 needs about 9 MB")
@@ -31,9 +31,9 @@ class RasterBudgetTest {
     void aHoldKeepsItsLargestRasterAndGivesEverythingBackOnce() {
         RasterBudget budget = RasterBudget.of(8 * MIB);
         RasterBudget.Hold hold = budget.hold();
-        hold.cover(ImageFormat.JPEG, 256, 256);
-        hold.cover(ImageFormat.JPEG, 512, 512);
-        hold.cover(ImageFormat.JPEG, 128, 128);
+        hold.reserve(256 * 256 * 8, "JPEG");
+        hold.reserve(512 * 512 * 8, "JPEG");
+        hold.reserve(128 * 128 * 8, "JPEG");
         assertThat(budget.availableBytes()).isEqualTo(8 * MIB - 512 * 512 * 8);
         hold.close();
         hold.close();
@@ -44,13 +44,17 @@ class RasterBudgetTest {
     void waitsWhileOtherImagesUseTheBudget() throws Exception {
         RasterBudget budget = RasterBudget.of(8 * MIB);
         RasterBudget.Hold first = budget.hold();
-        first.cover(ImageFormat.JPEG, 1024, 1024);
+        first.reserve(7 * MIB, "JPEG");
+        java.util.concurrent.CountDownLatch asking = new java.util.concurrent.CountDownLatch(1);
         CompletableFuture<RasterBudget.Hold> second = CompletableFuture.supplyAsync(() -> {
             RasterBudget.Hold h = budget.hold();
-            h.cover(ImageFormat.JPEG, 512, 512);
+            asking.countDown();
+            h.reserve(2 * MIB, "JPEG");
             return h;
         });
-        Thread.sleep(200);
+        asking.await();
+        // The second image cannot have its memory while the first holds it.
+        assertThat(budget.availableBytes()).isEqualTo(MIB);
         assertThat(second).isNotDone();
         first.close();
         second.get(5, TimeUnit.SECONDS).close();
@@ -63,9 +67,10 @@ class RasterBudgetTest {
         ImageDecoder decoder = new ImageDecoder(Long.MAX_VALUE, AlphaPolicy.WHITE, true, TurboJpeg.instance(),
                 LibWebp.instance(), ImageDecoder.RasterListener.NONE, budget);
         byte[] jpeg = Goldens.bytes("photo-420_320x200.jpg");
-        try (ImageDecoder.Decoded decoded = decoder.decodeHeld(jpeg)) {
+        try (ImageDecoder.Decoded decoded = decoder.decodeHeld(jpeg, (w, h) -> 3 * MIB)) {
             assertThat(decoded.image().width()).isEqualTo(320);
-            assertThat(budget.availableBytes()).isEqualTo(8 * MIB - 320 * 200 * 8);
+            // The RGB result and the larger of the decoder's and the preprocessing's memory.
+            assertThat(budget.availableBytes()).isEqualTo(8 * MIB - Math.ceilDiv(320 * 200 * 3 + 3 * MIB, 1024) * 1024);
         }
         assertThat(budget.availableBytes()).isEqualTo(8 * MIB);
 

@@ -1,0 +1,163 @@
+package com.ffs.validator.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.lang.management.ManagementFactory;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import com.ffs.validator.testing.HostileImages;
+
+/**
+ * Files that ask a decoder for far more than they are, decoded with the budget a 256 MB heap gives (128 MB): each is
+ * refused with its code or decoded within what was reserved for it, and none makes the decoder allocate what its
+ * header asks for.
+ */
+class HostileImagesTest {
+
+    private static final long BUDGET = 128L << 20;
+    private static final Map<String, byte[]> FILES = HostileImages.all();
+
+    /** Expected outcome per file: an error code, or null for a decoded image of the given size. */
+    static Stream<Arguments> files() {
+        return Stream.of(
+                Arguments.of("png-1785714x1-grey", null, "1785714x1"),
+                Arguments.of("png-1x1785714-grey", null, "1x1785714"),
+                Arguments.of("bmp-embedded-png-2gib", IntakeError.UNSUPPORTED_FORMAT, "PNG data"),
+                Arguments.of("tiff-2048x2048-256-samples", IntakeError.UNSUPPORTED_FORMAT, "256 samples"),
+                Arguments.of("gif-65535x65535-screen-1x1-frame", IntakeError.IMAGE_TOO_LARGE, "exceeds the cap"),
+                Arguments.of("png-ztxt-1gib", null, "16x16"),
+                Arguments.of("png-palette-ztxt-1gib", null, "16x16"),
+                Arguments.of("jpeg-sof-65000x65000", IntakeError.IMAGE_TOO_LARGE, "exceeds the cap"),
+                Arguments.of("webp-canvas-16384x16384", IntakeError.IMAGE_TOO_LARGE, "exceeds the cap"),
+                Arguments.of("png-9000x9000-16bit", IntakeError.IMAGE_TOO_LARGE, "raster-memory"),
+                Arguments.of("jpeg-8000x8000-progressive", IntakeError.IMAGE_TOO_LARGE, "raster-memory"),
+                Arguments.of("gif-5000-frames", null, "1x1"));
+    }
+
+    @Test
+    void shouldCoverEveryFileOfTheCorpus() {
+        assertThat(files().map(a -> (String) a.get()[0])).containsExactlyInAnyOrderElementsOf(FILES.keySet());
+    }
+
+    @ParameterizedTest
+    @MethodSource("files")
+    void shouldRefuseOrDecodeWithinWhatWasReserved(String name, IntakeError code, String detail) {
+        byte[] file = FILES.get(name);
+        RasterBudget budget = RasterBudget.of(BUDGET);
+        ImageDecoder decoder = new ImageDecoder(89_478_485, AlphaPolicy.WHITE, true, TurboJpeg.instance(),
+                LibWebp.instance(), ImageDecoder.RasterListener.NONE, budget);
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        if (code != null) {
+            assertThatThrownBy(() -> decoder.decode(file)).isInstanceOfSatisfying(IntakeException.class,
+                    e -> assertThat(e.error()).isEqualTo(code)).hasMessageContaining(detail);
+            // Refusing costs the header read, a copy of the file at most, and ImageIO's small buffers.
+            assertThat(threads.getCurrentThreadAllocatedBytes() - before).isLessThan(8L << 20);
+        } else {
+            AtomicLong reserved = new AtomicLong();
+            try (ImageDecoder.Decoded decoded = decoder.decodeHeld(file)) {
+                reserved.set(BUDGET - budget.availableBytes());
+                assertThat(decoded.image().width() + "x" + decoded.image().height()).isEqualTo(detail);
+            }
+            long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+            assertThat(allocated).as("heap allocated against %d bytes reserved", reserved.get())
+                    .isLessThanOrEqualTo(reserved.get() + (2L << 20));
+        }
+        assertThat(budget.availableBytes()).isEqualTo(BUDGET);
+    }
+
+    /**
+     * Larger images of each layout the JDK writes, so that the per-pixel costs, not fixed overheads, are compared.
+     * The thread's total allocation bounds its peak from above; it is compared where the decoders' buffers live for
+     * the whole decode. The JDK's LZW and JPEG-in-TIFF decompressors allocate several times the raster in short-lived
+     * pieces (a string per code, a reader per strip) that never live together, so they are not listed.
+     */
+    static Stream<Arguments> written() {
+        return Stream.of(
+                Arguments.of("png", java.awt.image.BufferedImage.TYPE_INT_RGB, null),
+                Arguments.of("png", java.awt.image.BufferedImage.TYPE_4BYTE_ABGR, null),
+                Arguments.of("png", java.awt.image.BufferedImage.TYPE_BYTE_GRAY, null),
+                Arguments.of("png", java.awt.image.BufferedImage.TYPE_USHORT_GRAY, null),
+                Arguments.of("png", java.awt.image.BufferedImage.TYPE_BYTE_BINARY, null),
+                Arguments.of("png", java.awt.image.BufferedImage.TYPE_BYTE_INDEXED, null),
+                Arguments.of("bmp", java.awt.image.BufferedImage.TYPE_3BYTE_BGR, null),
+                Arguments.of("bmp", java.awt.image.BufferedImage.TYPE_BYTE_INDEXED, null),
+                Arguments.of("bmp", java.awt.image.BufferedImage.TYPE_BYTE_BINARY, null),
+                Arguments.of("bmp", java.awt.image.BufferedImage.TYPE_USHORT_565_RGB, null),
+                Arguments.of("bmp", java.awt.image.BufferedImage.TYPE_INT_RGB, null),
+                Arguments.of("bmp", java.awt.image.BufferedImage.TYPE_BYTE_INDEXED, "BI_RLE8"),
+                Arguments.of("tiff", java.awt.image.BufferedImage.TYPE_3BYTE_BGR, null),
+                Arguments.of("tiff", java.awt.image.BufferedImage.TYPE_3BYTE_BGR, "Deflate"),
+                Arguments.of("tiff", java.awt.image.BufferedImage.TYPE_3BYTE_BGR, "PackBits"),
+                Arguments.of("tiff", java.awt.image.BufferedImage.TYPE_4BYTE_ABGR, "Deflate"),
+                Arguments.of("tiff", java.awt.image.BufferedImage.TYPE_USHORT_GRAY, null),
+                Arguments.of("tiff", java.awt.image.BufferedImage.TYPE_BYTE_BINARY, "CCITT T.6"),
+                Arguments.of("gif", java.awt.image.BufferedImage.TYPE_BYTE_INDEXED, null),
+                Arguments.of("jpeg", java.awt.image.BufferedImage.TYPE_3BYTE_BGR, "progressive"),
+                Arguments.of("jpeg", java.awt.image.BufferedImage.TYPE_BYTE_GRAY, null));
+    }
+
+    @ParameterizedTest
+    @MethodSource("written")
+    void shouldReserveAtLeastWhatTheDecoderAllocatesForLargerImages(String format, int type, String variant)
+            throws Exception {
+        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(1200, 800, type);
+        java.awt.Graphics2D g = image.createGraphics();
+        g.setPaint(new java.awt.GradientPaint(0, 0, java.awt.Color.RED, 1200, 800, java.awt.Color.BLUE));
+        g.fillRect(0, 0, 1200, 800);
+        g.dispose();
+        javax.imageio.ImageWriter writer = javax.imageio.ImageIO.getImageWritersByFormatName(format).next();
+        javax.imageio.ImageWriteParam param = writer.getDefaultWriteParam();
+        if ("progressive".equals(variant)) {
+            param.setProgressiveMode(javax.imageio.ImageWriteParam.MODE_DEFAULT);
+        } else if (variant != null) {
+            param.setCompressionMode(javax.imageio.ImageWriteParam.MODE_EXPLICIT);
+            param.setCompressionType(variant);
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (var stream = new javax.imageio.stream.MemoryCacheImageOutputStream(out)) {
+            writer.setOutput(stream);
+            writer.write(null, new javax.imageio.IIOImage(image, null, null), param);
+        }
+        writer.dispose();
+        assertReservationCovers(out.toByteArray());
+    }
+
+    private static void assertReservationCovers(byte[] file) {
+        RasterBudget budget = RasterBudget.of(BUDGET);
+        ImageDecoder decoder = new ImageDecoder(89_478_485, AlphaPolicy.WHITE, true, TurboJpeg.instance(),
+                LibWebp.instance(), ImageDecoder.RasterListener.NONE, budget);
+        decoder.decode(file);
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        long reserved;
+        try (ImageDecoder.Decoded decoded = decoder.decodeHeld(file)) {
+            reserved = BUDGET - budget.availableBytes();
+        }
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        // ImageIO's reader objects cost some hundred KB whatever the image; the rest must be reserved.
+        assertThat(allocated).as("heap allocated against %d bytes reserved", reserved)
+                .isLessThanOrEqualTo(reserved + (1L << 20));
+    }
+
+    /** The reservation covers what the decoders really allocate on the heap, format by format. */
+    @ParameterizedTest
+    @ValueSource(strings = {"rgb16_120x90.png", "rgba16_64x48.png", "grey16_120x90.png", "palette_160x100.png",
+            "bilevel_64x40.png", "rgb_900x600.png", "photo-progressive_320x200.jpg", "photo-444_320x200.jpg",
+            "cmyk_320x200.jpg", "ycck_160x96.jpg", "rgb_96x64.gif", "offset_24x16.gif", "animated_96x64.gif",
+            "rgb24_96x64.bmp", "palette8_96x64.bmp", "grey8_96x64.bmp", "rgb_96x64.tif", "rgba_96x64.tif",
+            "rgb-lzw_96x64.tif", "grey-deflate_96x64.tif", "lossy_320x200.webp", "lossless_96x64.webp",
+            "alpha-lossy_320x200.webp", "animated_96x64.webp", "exif6_64x40.jpg"})
+    void shouldReserveAtLeastWhatTheDecoderAllocates(String golden) {
+        assertReservationCovers(Goldens.bytes(golden));
+    }
+}
