@@ -15,9 +15,9 @@ public interface ImageConfig {
     long maxPixels();
 
     /**
-     * Heap for decoded images in flight, from decoding until each model has its preprocessed copy, counted at 8 bytes a
-     * pixel: images wait for each other when it is used up, and one that needs more than all of it is
-     * {@code IMAGE_TOO_LARGE} (default: half the JVM's maximum heap).
+     * Memory for images in flight, from decoding until each model has its preprocessed copy, reserved from each header
+     * at what the decoder, the RGB result and the preprocessing really use: images wait for each other when it is used
+     * up, and one that needs more than all of it is {@code IMAGE_TOO_LARGE} (default: half the JVM's maximum heap).
      */
     Optional<MemorySize> rasterMemory();
 
