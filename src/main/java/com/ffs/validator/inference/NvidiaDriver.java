@@ -5,12 +5,14 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -154,7 +156,10 @@ final class NvidiaDriver {
             Log.debugf("NVML did not give the driver version: %s", e.getMessage());
         }
         try {
-            return driverVersionFromProc(Files.readString(Path.of("/proc/driver/nvidia/version")));
+            // Read as a stream: procfs files report size 0.
+            try (InputStream in = Files.newInputStream(Path.of("/proc/driver/nvidia/version"))) {
+                return driverVersionFromProc(new String(in.readAllBytes(), StandardCharsets.US_ASCII));
+            }
         } catch (IOException | RuntimeException e) {
             return null;
         }
