@@ -24,6 +24,10 @@ public class KeyRequirement {
             Log.error(problem);
             throw new IllegalStateException(problem);
         }
+    }
+
+    /** Says how the API is guarded, after the other start-up observers (the log format among them) have run. */
+    void report(@Observes @Priority(Interceptor.Priority.APPLICATION + 1000) StartupEvent event, ApiKeys keys) {
         if (keys.required()) {
             Log.infof("API keys required on API routes (%d key(s) configured)", keys.count());
         } else {
