@@ -4,23 +4,34 @@
 #   scripts/runpod-request.sh                                  # test_input.json, synchronously
 #   scripts/runpod-request.sh --async https://a.jpg https://b.jpg
 #   scripts/runpod-request.sh --action nsfw --input job.json
+#   scripts/runpod-request.sh --load-balancing https://a.jpg   # a load-balancing endpoint
+#   scripts/runpod-request.sh --dry-run https://a.jpg          # print the request, send nothing
 #
 # Environment:
-#   RUNPOD_API_KEY       API key, sent as "Authorization: Bearer ..." (required for api.runpod.ai)
+#   RUNPOD_API_KEY       API key, sent as "Authorization: Bearer ..." (required for RunPod's endpoints)
 #   RUNPOD_ENDPOINT_ID   endpoint id (required unless RUNPOD_BASE_URL is set)
-#   RUNPOD_BASE_URL      default https://api.runpod.ai/v2/$RUNPOD_ENDPOINT_ID; e.g. http://localhost:8080/v2/local
+#   RUNPOD_BASE_URL      default https://api.runpod.ai/v2/$RUNPOD_ENDPOINT_ID (queue-based endpoint), or with
+#                        --load-balancing https://$RUNPOD_ENDPOINT_ID.api.runpod.ai; e.g. http://localhost:8080/v2/local
 #   POLL_INTERVAL        seconds between /status polls (default 2)
 #   TIMEOUT              seconds to wait for a final status (default 600)
+#   RETRIES              load-balancing: retries of "no workers available" while workers start (default 3)
+#   RETRY_INTERVAL       seconds between those retries (default 5)
+#
+# A load-balancing endpoint passes every path to a worker, where this service serves the same /run, /runsync and
+# /status routes; the worker that took an asynchronous job is pinned for its /status polls (X-Runpod-Worker-Id).
+# RunPod limits each load-balancing request to 5.5 minutes; /runsync answers within 90 s and is polled after that.
 #
 # Exit status: 0 when the job COMPLETED, 1 when it ended otherwise or timed out, 2 on usage errors.
 # Uses curl; pretty-prints with jq when it is installed.
 set -euo pipefail
 
-usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 
 mode=sync
 action=validate
 input_file=""
+load_balancing=false
+dry_run=false
 images=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -28,6 +39,8 @@ while [ $# -gt 0 ]; do
     --async) mode=async ;;
     --action) action="${2:?--action needs a value}"; shift ;;
     --input) input_file="${2:?--input needs a file}"; shift ;;
+    --load-balancing) load_balancing=true ;;
+    --dry-run) dry_run=true ;;
     -h|--help) usage ;;
     -*) echo "unknown option: $1" >&2; usage ;;
     *) images+=("$1") ;;
@@ -41,12 +54,18 @@ command -v jq >/dev/null && have_jq=true
 
 if [ -z "${RUNPOD_BASE_URL:-}" ]; then
   [ -n "${RUNPOD_ENDPOINT_ID:-}" ] || { echo "error: set RUNPOD_ENDPOINT_ID (or RUNPOD_BASE_URL)" >&2; exit 2; }
-  [ -n "${RUNPOD_API_KEY:-}" ] || { echo "error: set RUNPOD_API_KEY" >&2; exit 2; }
-  RUNPOD_BASE_URL="https://api.runpod.ai/v2/${RUNPOD_ENDPOINT_ID}"
+  [ -n "${RUNPOD_API_KEY:-}" ] || $dry_run || { echo "error: set RUNPOD_API_KEY" >&2; exit 2; }
+  if $load_balancing; then
+    RUNPOD_BASE_URL="https://${RUNPOD_ENDPOINT_ID}.api.runpod.ai"
+  else
+    RUNPOD_BASE_URL="https://api.runpod.ai/v2/${RUNPOD_ENDPOINT_ID}"
+  fi
 fi
 base="${RUNPOD_BASE_URL%/}"
 poll_interval="${POLL_INTERVAL:-2}"
 timeout="${TIMEOUT:-600}"
+retries="${RETRIES:-3}"
+retry_interval="${RETRY_INTERVAL:-5}"
 
 json_string() {  # JSON-quotes one string
   local s="${1//\\/\\\\}"
@@ -66,18 +85,46 @@ else
   body="$(cat "$file")"
 fi
 
+first_path=/runsync
+[ "$mode" = async ] && first_path=/run
+if $dry_run; then
+  echo "POST $base$first_path"
+  echo "Content-Type: application/json"
+  printf '%s\n' "$body"
+  exit 0
+fi
+
 auth=()
 [ -n "${RUNPOD_API_KEY:-}" ] && auth=(-H "Authorization: Bearer ${RUNPOD_API_KEY}")
+# The load-balancing worker that holds the job, kept in a file: call() runs in a subshell.
+worker_file="$(mktemp)"
+trap 'rm -f "$worker_file"' EXIT
+worker() { cat "$worker_file"; }
 
 call() {  # call METHOD PATH [BODY]: prints the response body, fails on HTTP errors with the body on stderr
-  local method="$1" path="$2" data="${3:-}" out status
+  local method="$1" path="$2" data="${3:-}" out headers status attempt=0 pin=() send=() worker
   out="$(mktemp)"
-  if [ -n "$data" ]; then
-    status="$(curl -sS -o "$out" -w '%{http_code}' -X "$method" "${auth[@]}" -H 'Content-Type: application/json' \
-      --data-binary "$data" "$base$path")" || { rm -f "$out"; return 1; }
-  else
-    status="$(curl -sS -o "$out" -w '%{http_code}' -X "$method" "${auth[@]}" "$base$path")" || { rm -f "$out"; return 1; }
+  headers="$(mktemp)"
+  worker="$(worker)"
+  [ -n "$worker" ] && pin=(-H "X-Runpod-Worker-Id: strict $worker")
+  [ -n "$data" ] && send=(-H 'Content-Type: application/json' --data-binary "$data")
+  while :; do
+    status="$(curl -sS -o "$out" -D "$headers" -w '%{http_code}' -X "$method" "${auth[@]}" "${pin[@]}" "${send[@]}" \
+      "$base$path")" || { rm -f "$out" "$headers"; return 1; }
+    # A load-balancing endpoint answers this while workers start; RunPod asks clients to retry.
+    if $load_balancing && grep -q 'no workers available' "$out" && [ "$attempt" -lt "$retries" ]; then
+      attempt=$((attempt + 1))
+      echo ">> no workers available yet, retry $attempt of $retries in ${retry_interval}s" >&2
+      sleep "$retry_interval"
+      continue
+    fi
+    break
+  done
+  if $load_balancing && [ -z "$worker" ]; then
+    sed -n 's/^[Xx]-[Rr]unpod-[Ww]orker-[Ii]d:[[:space:]]*\([^[:space:]]*\).*/\1/p' "$headers" | tr -d '\r' \
+      | tail -n 1 > "$worker_file"
   fi
+  rm -f "$headers"
   if [ "${status:0:1}" != 2 ]; then
     echo "error: $method $path answered HTTP $status: $(cat "$out")" >&2
     rm -f "$out"
@@ -102,17 +149,13 @@ show() {
 
 final() { case "$1" in COMPLETED|FAILED|CANCELLED|TIMED_OUT) return 0 ;; *) return 1 ;; esac; }
 
-if [ "$mode" = sync ]; then
-  echo ">> POST $base/runsync" >&2
-  response="$(call POST /runsync "$body")"
-else
-  echo ">> POST $base/run" >&2
-  response="$(call POST /run "$body")"
-fi
+echo ">> POST $base$first_path" >&2
+response="$(call POST "$first_path" "$body")"
 id="$(field id "$response")"
 status="$(field status "$response")"
 [ -n "$id" ] || { echo "error: no job id in the answer: $response" >&2; exit 1; }
-echo ">> job $id: $status" >&2
+worker="$(worker)"
+echo ">> job $id: $status${worker:+ (worker $worker)}" >&2
 
 deadline=$((SECONDS + timeout))
 while ! final "$status"; do

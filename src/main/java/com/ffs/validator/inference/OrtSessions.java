@@ -329,6 +329,10 @@ final class OrtSessions {
         if (!OrtEnvironment.getAvailableProviders().contains(OrtProvider.TENSOR_RT)) {
             return "this ONNX Runtime build has no TensorRT provider";
         }
+        String libraries = NvidiaDriver.tensorrtLibrariesProblem(NvidiaDriver::loads);
+        if (libraries != null) {
+            return libraries;
+        }
         String driver = NvidiaDriver.absence();
         if (driver != null) {
             return driver;

@@ -1,5 +1,10 @@
 package com.ffs.validator.runpod;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
@@ -58,6 +63,64 @@ public record RunPodEnvironment(Optional<String> getJob, Optional<String> postOu
     /** Whether the load balancer polls a port of its own, which then needs a listener of its own. */
     boolean separateHealthPort() {
         return portHealth.isPresent() && !portHealth.equals(port);
+    }
+
+    /** The port the images expose and a load-balancing template should set as PORT and PORT_HEALTH. */
+    static final int IMAGE_PORT = 8080;
+
+    /** CAP_NET_BIND_SERVICE's bit in the capability masks of {@code /proc/self/status}. */
+    private static final int CAP_NET_BIND_SERVICE = 10;
+
+    /**
+     * Why this process cannot listen on PORT or PORT_HEALTH, or empty. Ports below the kernel's
+     * {@code net.ipv4.ip_unprivileged_port_start} (1024 unless lowered) need CAP_NET_BIND_SERVICE, which the image's
+     * non-root user does not have; RunPod's load balancer uses PORT 80 unless the endpoint sets it.
+     *
+     * @param unprivilegedPortStart the lowest port any process may listen on
+     * @param mayBindPrivileged     whether this process holds CAP_NET_BIND_SERVICE
+     */
+    Optional<String> portProblem(int unprivilegedPortStart, boolean mayBindPrivileged) {
+        if (mayBindPrivileged) {
+            return Optional.empty();
+        }
+        Optional<String> name = port.filter(p -> p > 0 && p < unprivilegedPortStart).map(p -> "PORT=" + p)
+                .or(() -> portHealth.filter(p -> p > 0 && p < unprivilegedPortStart).map(p -> "PORT_HEALTH=" + p));
+        return name.map(n -> n + " is a privileged port that this worker, running as a non-root user, cannot listen "
+                + "on: set the endpoint's environment variables PORT=" + IMAGE_PORT + " and PORT_HEALTH=" + IMAGE_PORT
+                + " (the port the image exposes) and expose HTTP port " + IMAGE_PORT);
+    }
+
+    /** {@code net.ipv4.ip_unprivileged_port_start} of this container's network namespace (1024 when unreadable). */
+    static int unprivilegedPortStart() {
+        try {
+            return Integer.parseInt(procFile("/proc/sys/net/ipv4/ip_unprivileged_port_start").strip());
+        } catch (IOException | RuntimeException e) {
+            return 1024;
+        }
+    }
+
+    /** Whether this process may listen on privileged ports (root, or CAP_NET_BIND_SERVICE granted). */
+    static boolean mayBindPrivilegedPorts() {
+        try {
+            return mayBindPrivilegedPorts(procFile("/proc/self/status"));
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** A procfs file's text; sysctl files report size 0, which {@code Files.readString} takes at its word. */
+    private static String procFile(String path) throws IOException {
+        try (InputStream in = Files.newInputStream(Path.of(path))) {
+            return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+        }
+    }
+
+    /** Reads the effective capability mask from the text of {@code /proc/self/status}. */
+    static boolean mayBindPrivilegedPorts(String status) {
+        return status.lines().filter(l -> l.startsWith("CapEff:")).findFirst()
+                .map(l -> (Long.parseUnsignedLong(l.substring("CapEff:".length()).strip(), 16)
+                        & (1L << CAP_NET_BIND_SERVICE)) != 0)
+                .orElse(false);
     }
 
     private static Duration millis(String value) {

@@ -43,7 +43,7 @@ public abstract class RunPodRoutes {
 
     @POST
     @Path("run")
-    @Consumes(MediaType.WILDCARD)
+    @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Queue a job", description = "Body {\"input\": <validation request>}; returns the job id.")
     public RestResponse<Object> run(String body) {
         return withJob(body, false, job -> ok(new JobEnvelope(job.id, job.state(), null, null, null, null)));
@@ -51,7 +51,7 @@ public abstract class RunPodRoutes {
 
     @POST
     @Path("runsync")
-    @Consumes(MediaType.WILDCARD)
+    @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Run a job and wait", description = "Waits up to ?wait= ms (default 90000, at most 300000); "
             + "an unfinished job is returned with its current status for polling /status.")
     public RestResponse<Object> runsync(String body, @QueryParam("wait") Long waitMillis) {

@@ -74,6 +74,16 @@ public class RunPodWorker {
     }
 
     void routes(@Observes Router router) {
+        RunPodEnvironment env = environment();
+        if (config.worker() && env.mode() == RunPodMode.LOAD_BALANCING) {
+            // Before the HTTP server binds: a port this user may not open would otherwise fail without naming PORT.
+            Optional<String> problem = env.portProblem(RunPodEnvironment.unprivilegedPortStart(),
+                    RunPodEnvironment.mayBindPrivilegedPorts());
+            if (problem.isPresent()) {
+                Log.error(problem.get());
+                throw new IllegalStateException(problem.get());
+            }
+        }
         router.route(HttpMethod.GET, environment().healthCheckPath()).handler(ctx -> answerPing(ctx.response()));
     }
 

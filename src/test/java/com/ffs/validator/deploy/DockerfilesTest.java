@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -139,6 +140,81 @@ class DockerfilesTest {
         // RunPod probes /ping on PORT (load-balancing); the same route answers in every mode
         assertThat(d.last("HEALTHCHECK")).contains("/ping");
         assertThat(app.get("%runpod.quarkus.http.port")).isEqualTo("${PORT:8080}");
+    }
+
+    /**
+     * The oldest Linux driver branch of each CUDA 12 minor release ("CUDA Toolkit and Corresponding Driver Versions"
+     * in NVIDIA's CUDA release notes). The NVIDIA container runtime compares {@code cuda>=12.x} in the base image's
+     * NVIDIA_REQUIRE_CUDA with the CUDA version the host driver supports.
+     */
+    private static final Map<String, Integer> DRIVER_BRANCH_FOR_CUDA = Map.of("12.0", 525, "12.1", 530, "12.2", 535,
+            "12.3", 545, "12.4", 550, "12.5", 555, "12.6", 560, "12.8", 570, "12.9", 575);
+
+    @Test
+    void theDriverFloorDeployMdStatesShouldMatchTheBaseImage() throws IOException {
+        Matcher tag = Pattern.compile("nvidia/cuda:(\\d+\\.\\d+)\\.\\d+-")
+                .matcher(Dockerfile.read(JVM).arg("CUDA_IMAGE"));
+        assertThat(tag.find()).isTrue();
+        String cuda = tag.group(1);
+        Integer branch = DRIVER_BRANCH_FOR_CUDA.get(cuda);
+        assertThat(branch).as("driver branch known for CUDA %s", cuda).isNotNull();
+
+        String deploy = Files.readString(Path.of("DEPLOY.md"));
+        Matcher floor = Pattern.compile("NVIDIA driver of branch \\*\\*R(\\d+) or newer\\*\\*\\s+\\(it\\s+supports\\s+"
+                + "CUDA\\s+(\\d+\\.\\d+)\\)").matcher(deploy);
+        assertThat(floor.find()).as("DEPLOY.md states the driver floor").isTrue();
+        assertThat(Integer.parseInt(floor.group(1))).isEqualTo(branch);
+        assertThat(floor.group(2)).isEqualTo(cuda);
+        // RunPod filters hosts by the CUDA version their driver supports: the image's and every newer one.
+        assertThat(deploy).contains("CUDA " + cuda + " and every newer version");
+        assertThat(String.join("\n", Files.readAllLines(JVM))).contains("R" + branch + " or newer");
+        for (Path doc : List.of(Path.of("DEPLOY.md"), Path.of("README.md"), Path.of("k8s/README.md"))) {
+            String text = Files.readString(doc);
+            for (int older : DRIVER_BRANCH_FOR_CUDA.values()) {
+                if (older < branch) {
+                    assertThat(text).as("%s names no floor below R%d", doc, branch).doesNotContain("R" + older + "+")
+                            .doesNotContain("R" + older + " or newer");
+                }
+            }
+        }
+    }
+
+    @Test
+    void everyDocumentedBuildShouldTargetLinuxAmd64() throws IOException {
+        // ONNX Runtime's GPU natives in the image are x86-64; a build on an ARM laptop must say so.
+        int builds = 0;
+        for (Path file : List.of(JVM, RUNPOD, Path.of("DEPLOY.md"), Path.of("README.md"))) {
+            for (String line : Files.readAllLines(file)) {
+                if (line.contains("docker build ")) {
+                    builds++;
+                    assertThat(line).as(file.toString()).contains("docker build --platform linux/amd64 ");
+                }
+            }
+        }
+        assertThat(builds).isGreaterThanOrEqualTo(6);
+    }
+
+    @Test
+    void loadBalancingTemplatesShouldUseThePortTheRunpodImageExposes() throws IOException {
+        Dockerfile d = Dockerfile.read(RUNPOD);
+        String port = d.last("EXPOSE");
+        assertThat(port).matches("\\d+");
+        assertThat(Integer.parseInt(port)).as("a port a non-root user may open everywhere")
+                .isGreaterThanOrEqualTo(1024);
+        assertThat(Dockerfile.read(JVM).last("USER")).isNotEqualTo("0");
+        assertThat(String.join(" ", d.all("ENV"))).as("PORT unset: it selects the load-balancing mode")
+                .doesNotContainPattern("(^|\\s)PORT=");
+        String deploy = Files.readString(Path.of("DEPLOY.md"));
+        assertThat(deploy).contains("PORT=" + port, "PORT_HEALTH=" + port, "--ports \"" + port + "/http\"",
+                "https://<ENDPOINT_ID>.api.runpod.ai/", "5.5 minutes");
+    }
+
+    @Test
+    void tensorrtIsNotInTheImageAndTheDocsSaySo() throws IOException {
+        String runs = String.join("\n", Dockerfile.read(JVM).all("RUN")).toLowerCase(java.util.Locale.ROOT);
+        assertThat(runs).doesNotContain("tensorrt").doesNotContain("libnvinfer");
+        assertThat(Files.readString(Path.of("DEPLOY.md"))).contains("validator.inference.tensorrt=true",
+                "libnvinfer.so.10", "libnvonnxparser.so.10");
     }
 
     @Test

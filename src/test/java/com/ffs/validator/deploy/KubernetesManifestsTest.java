@@ -3,32 +3,42 @@ package com.ffs.validator.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.ffs.validator.metrics.MetricNames;
 
 /**
  * Renders every overlay under k8s/overlays with {@code kubectl kustomize} and checks the objects against the
- * application: probe paths and ports, profile, the metric the autoscaler reads, security settings, drain time.
+ * application and against what a real cluster does with them: probes and ports, profile, the metric the autoscaler
+ * reads, no replica count under an autoscaler, a target below each overlay's capacity, no API key Secret that an
+ * apply could overwrite, rollout and drain settings that keep a pod serving, GPU scheduling that needs only the
+ * device plugin, and the names DEPLOY.md's steps create.
  */
 class KubernetesManifestsTest {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final String METRIC = MetricNames.IMAGES_IN_FLIGHT.replace('.', '_');
+    private static final String KEYS_SECRET = "ffs-validator-api-keys";
 
     static Stream<String> overlays() throws IOException {
         try (Stream<Path> dirs = Files.list(Path.of("k8s/overlays"))) {
@@ -64,13 +74,57 @@ class KubernetesManifestsTest {
         return found.getFirst();
     }
 
+    static List<JsonNode> all(List<JsonNode> objects, String kind) {
+        return objects.stream().filter(o -> o.path("kind").asText().equals(kind)).toList();
+    }
+
+    /** The one autoscaler of an overlay: a HorizontalPodAutoscaler or a KEDA ScaledObject. */
+    record Autoscaler(JsonNode object, String target, int floor, double value) {
+
+        static Autoscaler of(List<JsonNode> objects) {
+            List<JsonNode> hpas = all(objects, "HorizontalPodAutoscaler");
+            List<JsonNode> keda = all(objects, "ScaledObject");
+            assertThat(hpas.size() + keda.size()).as("exactly one autoscaler (KEDA refuses a second one)")
+                    .isEqualTo(1);
+            if (!hpas.isEmpty()) {
+                JsonNode hpa = hpas.getFirst();
+                JsonNode metric = hpa.at("/spec/metrics/0");
+                assertThat(hpa.at("/spec/metrics")).hasSize(1);
+                assertThat(metric.at("/pods/metric/name").asText()).isEqualTo(METRIC);
+                assertThat(metric.at("/pods/target/type").asText()).isEqualTo("AverageValue");
+                return new Autoscaler(hpa, hpa.at("/spec/scaleTargetRef/name").asText(),
+                        hpa.at("/spec/minReplicas").asInt(1), quantity(metric.at("/pods/target/averageValue")));
+            }
+            JsonNode scaled = keda.getFirst();
+            JsonNode trigger = scaled.at("/spec/triggers/0");
+            assertThat(scaled.at("/spec/triggers")).hasSize(1);
+            assertThat(trigger.path("type").asText()).isEqualTo("prometheus");
+            assertThat(trigger.path("metricType").asText("AverageValue")).isEqualTo("AverageValue");
+            assertThat(trigger.at("/metadata/query").asText()).contains(METRIC).startsWith("sum(");
+            return new Autoscaler(scaled, scaled.at("/spec/scaleTargetRef/name").asText(),
+                    scaled.at("/spec/minReplicaCount").asInt(0), quantity(trigger.at("/metadata/threshold")));
+        }
+
+        private static double quantity(JsonNode value) {
+            assertThat(value.isMissingNode()).as("autoscaling target set").isFalse();
+            return Double.parseDouble(value.asText());
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("overlays")
     void everyOverlayRendersTheWholeDeployment(String overlay) throws Exception {
         List<JsonNode> objects = render(overlay);
-        assertThat(objects).extracting(o -> o.path("kind").asText()).containsExactlyInAnyOrder("ConfigMap", "Secret",
-                "Service", "PersistentVolumeClaim", "Deployment", "HorizontalPodAutoscaler", "PodDisruptionBudget",
-                "ServiceMonitor");
+        assertThat(objects).extracting(o -> o.path("kind").asText()).containsExactlyInAnyOrder("ConfigMap",
+                "Service", "PersistentVolumeClaim", "Deployment", "PodDisruptionBudget", "ServiceMonitor",
+                Autoscaler.of(objects).object().path("kind").asText());
+    }
+
+    @Test
+    void theOverlaysCoverGpuCpuAndKeda() throws Exception {
+        assertThat(overlays()).contains("gpu", "cpu", "gpu-keda");
+        assertThat(Autoscaler.of(render("gpu-keda")).object().path("kind").asText()).isEqualTo("ScaledObject");
+        assertThat(Autoscaler.of(render("gpu")).object().path("kind").asText()).isEqualTo("HorizontalPodAutoscaler");
     }
 
     @ParameterizedTest
@@ -79,7 +133,7 @@ class KubernetesManifestsTest {
         AppSettings app = new AppSettings();
         List<JsonNode> objects = render(overlay);
         JsonNode container = only(objects, "Deployment").at("/spec/template/spec/containers/0");
-        Map<String, Integer> ports = new java.util.HashMap<>();
+        Map<String, Integer> ports = new HashMap<>();
         container.path("ports").forEach(p -> ports.put(p.path("name").asText(), p.path("containerPort").asInt()));
         assertThat(ports).containsEntry("http", app.httpPort()).containsEntry("management", app.managementPort());
 
@@ -93,6 +147,8 @@ class KubernetesManifestsTest {
         JsonNode startup = container.path("startupProbe");
         long budget = startup.path("periodSeconds").asLong() * startup.path("failureThreshold").asLong();
         assertThat(Duration.ofSeconds(budget)).isGreaterThanOrEqualTo(Duration.ofMinutes(5));
+        // A rollout is not declared failed while the new pod is still allowed to start.
+        assertThat(only(objects, "Deployment").at("/spec/progressDeadlineSeconds").asLong(600)).isGreaterThan(budget);
 
         JsonNode service = only(objects, "Service");
         List<String> targets = new ArrayList<>();
@@ -111,6 +167,9 @@ class KubernetesManifestsTest {
         JsonNode config = only(objects, "ConfigMap").path("data");
         assertThat(config.path("QUARKUS_PROFILE").asText()).isEqualTo("pod");
         assertThat(app.hasProfile("pod")).isTrue();
+        // The pod profile refuses to start without keys unless anonymous access is chosen: the manifests do not.
+        assertThat(app.get("%pod.validator.api.allow-anonymous")).isEqualTo("false");
+        assertThat(config.has("VALIDATOR_API_ALLOW_ANONYMOUS")).isFalse();
         List<String> known = com.ffs.validator.testing.ConfigKeys.all().stream()
                 .map(k -> k.replace('.', '_').replace('-', '_').toUpperCase()).toList();
         config.fieldNames().forEachRemaining(name -> {
@@ -118,19 +177,80 @@ class KubernetesManifestsTest {
                 assertThat(known).as(name + " is a validator.* property").contains(name);
             }
         });
-        assertThat(only(objects, "Secret").path("stringData").has("VALIDATOR_API_KEYS")).isTrue();
-        assertThat(known).contains("VALIDATOR_API_KEYS");
+        assertThat(known).contains("VALIDATOR_API_KEYS", "VALIDATOR_API_ALLOW_ANONYMOUS");
 
-        JsonNode deployment = only(objects, "Deployment");
-        JsonNode pod = deployment.at("/spec/template/spec");
+        JsonNode pod = only(objects, "Deployment").at("/spec/template/spec");
         assertThat(pod.at("/containers/0/envFrom/0/configMapRef/name").asText())
                 .isEqualTo(only(objects, "ConfigMap").at("/metadata/name").asText());
-        assertThat(pod.at("/containers/0/envFrom/1/secretRef/name").asText())
-                .isEqualTo(only(objects, "Secret").at("/metadata/name").asText());
-        // the autoscaler reads the in-flight gauge the service exports
-        String metric = MetricNames.IMAGES_IN_FLIGHT.replace('.', '_');
-        assertThat(only(objects, "HorizontalPodAutoscaler").at("/spec/metrics/0/pods/metric/name").asText())
-                .isEqualTo(metric);
+        JsonNode keys = pod.at("/containers/0/envFrom/1/secretRef");
+        assertThat(keys.path("name").asText()).isEqualTo(KEYS_SECRET);
+        assertThat(keys.path("optional").asBoolean(false)).as("a missing Secret stops the pod with an event").isFalse();
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void applyingAnOverlayShouldNeverReplaceTheApiKeys(String overlay) throws Exception {
+        List<JsonNode> objects = render(overlay);
+        // The operator creates the key Secret; an object of that name here would overwrite it at every apply.
+        assertThat(all(objects, "Secret")).noneMatch(s -> s.at("/metadata/name").asText().equals(KEYS_SECRET));
+        for (JsonNode secret : all(objects, "Secret")) {
+            for (String field : List.of("data", "stringData")) {
+                secret.path(field).properties().forEach(e -> assertThat(e.getValue().asText())
+                        .as("%s %s.%s", secret.at("/metadata/name").asText(), field, e.getKey()).isNotBlank());
+            }
+        }
+    }
+
+    @Test
+    void theKeyPlaceholderHoldsNoKeyAndDeployMdCreatesTheSecretTheDeploymentReads() throws IOException {
+        List<String> example = Files.readAllLines(Path.of("k8s/api-keys.env.example"));
+        assertThat(example).noneMatch(l -> l.strip().startsWith("VALIDATOR_API_KEYS"));
+        assertThat(example).anyMatch(l -> l.contains("# VALIDATOR_API_KEYS="));
+        assertThat(Files.readString(Path.of(".gitignore"))).contains("k8s/api-keys.env\n");
+        String deploy = Files.readString(Path.of("DEPLOY.md"));
+        assertThat(deploy).contains("create secret generic " + KEYS_SECRET, "openssl rand -hex 32");
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void theAutoscalerShouldOwnTheReplicaCountAndScaleBeforeCapacityIsReached(String overlay) throws Exception {
+        List<JsonNode> objects = render(overlay);
+        JsonNode deployment = only(objects, "Deployment");
+        assertThat(deployment.at("/spec/replicas").isMissingNode())
+                .as("spec.replicas under an autoscaler resets it at every apply").isTrue();
+        Autoscaler autoscaler = Autoscaler.of(objects);
+        assertThat(autoscaler.target()).isEqualTo(deployment.at("/metadata/name").asText());
+
+        JsonNode capacity = only(objects, "ConfigMap").at("/data/VALIDATOR_REQUEST_MAX_IN_FLIGHT_IMAGES");
+        assertThat(capacity.isMissingNode()).as("each overlay states its capacity").isFalse();
+        assertThat(autoscaler.value()).as("target below the %s images in flight beyond which a pod answers 503",
+                capacity.asText()).isGreaterThan(0).isLessThan(Double.parseDouble(capacity.asText()));
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void rolloutsAndDrainsShouldKeepAPodServing(String overlay) throws Exception {
+        List<JsonNode> objects = render(overlay);
+        int floor = Autoscaler.of(objects).floor();
+        assertThat(floor).as("replica floor").isGreaterThanOrEqualTo(2);
+
+        JsonNode strategy = only(objects, "Deployment").at("/spec/strategy");
+        assertThat(strategy.path("type").asText()).isEqualTo("RollingUpdate");
+        JsonNode unavailable = strategy.at("/rollingUpdate/maxUnavailable");
+        assertThat(unavailable.isInt()).as("maxUnavailable as a pod count").isTrue();
+        // At least one old pod may go, so a rollout never waits for a spare GPU; at most floor - 1, so one serves.
+        assertThat(unavailable.asInt()).isBetween(1, floor - 1);
+
+        JsonNode pdb = only(objects, "PodDisruptionBudget").path("spec");
+        if (pdb.has("maxUnavailable")) {
+            assertThat(pdb.path("maxUnavailable").isInt()).isTrue();
+            assertThat(pdb.path("maxUnavailable").asInt()).isBetween(1, floor - 1);
+        } else {
+            assertThat(pdb.path("minAvailable").asInt()).isBetween(1, floor - 1);
+        }
+        assertThat(pdb.path("unhealthyPodEvictionPolicy").asText()).isEqualTo("AlwaysAllow");
+        assertThat(pdb.at("/selector/matchLabels"))
+                .isEqualTo(only(objects, "Deployment").at("/spec/selector/matchLabels"));
     }
 
     @ParameterizedTest
@@ -159,20 +279,70 @@ class KubernetesManifestsTest {
 
     @ParameterizedTest
     @MethodSource("overlays")
-    void gpuOverlaysShouldAskForOneGpuAndCpuOverlaysForNone(String overlay) throws Exception {
+    void gpuOverlaysShouldScheduleWithTheDevicePluginAloneAndCpuOverlaysAskForNoGpu(String overlay) throws Exception {
         List<JsonNode> objects = render(overlay);
         JsonNode pod = only(objects, "Deployment").at("/spec/template/spec");
         String device = only(objects, "ConfigMap").at("/data/VALIDATOR_INFERENCE_DEVICE").asText();
         JsonNode gpuLimit = pod.at("/containers/0/resources/limits").path("nvidia.com/gpu");
-        if (overlay.equals("cpu")) {
+        // Node labels that only GPU feature discovery (GPU Operator) or node feature discovery set: requiring one
+        // leaves pods Pending on a cluster with the device plugin alone.
+        List<String> required = new ArrayList<>();
+        pod.path("nodeSelector").fieldNames().forEachRemaining(required::add);
+        pod.at("/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms")
+                .forEach(term -> term.path("matchExpressions").forEach(e -> required.add(e.path("key").asText())));
+        assertThat(required).noneMatch(k -> k.startsWith("nvidia.com/") || k.startsWith("feature.node.kubernetes.io/"));
+        if (overlay.startsWith("cpu")) {
             assertThat(device).isEqualTo("cpu");
             assertThat(gpuLimit.isMissingNode()).isTrue();
-            assertThat(pod.path("nodeSelector").isMissingNode()).isTrue();
+            assertThat(pod.path("tolerations").isMissingNode()).isTrue();
         } else {
             assertThat(device).isIn("cuda", "auto");
             assertThat(gpuLimit.asInt()).isEqualTo(1);
-            assertThat(pod.at("/nodeSelector").toString()).contains("nvidia.com/gpu");
+            assertThat(pod.at("/containers/0/resources/requests").path("nvidia.com/gpu").asInt()).isEqualTo(1);
             assertThat(pod.at("/tolerations/0/key").asText()).isEqualTo("nvidia.com/gpu");
+            assertThat(pod.at("/tolerations/0/operator").asText()).isEqualTo("Exists");
         }
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void imagesShouldComeFromTheRegistryWithTheCredentialsDeployMdCreates(String overlay) throws Exception {
+        JsonNode pod = only(render(overlay), "Deployment").at("/spec/template/spec");
+        String pullSecret = pod.at("/imagePullSecrets/0/name").asText();
+        assertThat(pullSecret).isNotEmpty();
+        assertThat(Files.readString(Path.of("DEPLOY.md"))).contains("create secret docker-registry " + pullSecret);
+        assertThat(pod.at("/containers/0/image").asText()).contains("/");
+        assertThat(pod.at("/initContainers/0/image").asText()).contains("/");
+    }
+
+    @Test
+    void monitoringShouldFindPrometheusWhereDeployMdInstallsIt() throws Exception {
+        String deploy = Files.readString(Path.of("DEPLOY.md"));
+        Matcher install = Pattern.compile("helm (?:upgrade --)?install (\\S+) "
+                + "prometheus-community/kube-prometheus-stack[^\\n]*?\\s(?:-n|--namespace)\\s+(\\S+)").matcher(deploy);
+        assertThat(install.find()).as("DEPLOY.md installs kube-prometheus-stack").isTrue();
+        String release = install.group(1);
+        String namespace = install.group(2);
+        String prometheus = release + "-prometheus." + namespace + ".svc";
+
+        // kube-prometheus-stack's Prometheus picks ServiceMonitors labelled release=<release name>.
+        for (String overlay : overlays().toList()) {
+            assertThat(only(render(overlay), "ServiceMonitor").at("/metadata/labels/release").asText()).as(overlay)
+                    .isEqualTo(release);
+        }
+        // The adapter serves the HPA's metric and asks that Prometheus.
+        JsonNode adapter = YAML.readTree(Path.of("k8s/monitoring/prometheus-adapter-values.yaml").toFile());
+        assertThat(URI.create(adapter.at("/prometheus/url").asText()).getHost()).isEqualTo(prometheus);
+        assertThat(adapter.at("/prometheus/port").asInt()).isEqualTo(9090);
+        JsonNode rule = adapter.at("/rules/custom/0");
+        assertThat(rule.at("/name/as").asText()).isEqualTo(METRIC);
+        assertThat(rule.path("seriesQuery").asText()).startsWith(METRIC + "{");
+        assertThat(rule.path("metricsQuery").asText()).contains(METRIC, "<<.LabelMatchers>>", "<<.GroupBy>>");
+        assertThat(deploy).contains("-f k8s/monitoring/prometheus-adapter-values.yaml");
+        // KEDA asks the same Prometheus.
+        JsonNode trigger = Autoscaler.of(render("gpu-keda")).object().at("/spec/triggers/0/metadata");
+        URI server = URI.create(trigger.path("serverAddress").asText());
+        assertThat(server.getHost()).isEqualTo(prometheus);
+        assertThat(server.getPort()).isEqualTo(9090);
     }
 }

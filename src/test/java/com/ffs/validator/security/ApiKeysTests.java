@@ -81,6 +81,17 @@ class ApiKeysTests {
     }
 
     @Test
+    void shouldPutTheOpenApiDocumentAndSwaggerUiBehindTheKeys() {
+        given().get("/q/openapi").then().statusCode(401).contentType("application/problem+json")
+                .header("WWW-Authenticate", "Bearer realm=\"ffs-validator\"").body("code", equalTo("UNAUTHORIZED"));
+        given().header("Authorization", "Bearer wrong").get("/q/openapi").then().statusCode(401);
+        given().get("/q/swagger-ui/").then().statusCode(401);
+        given().get("//q/openapi").then().statusCode(401);
+        given().header("Authorization", "Bearer alpha-key-123").get("/q/openapi").then().statusCode(200);
+        given().get("/ping").then().statusCode(200);
+    }
+
+    @Test
     void shouldKeepHealthOpenAndKeysOutOfTheLog() throws Exception {
         Readiness.management().get("/health/ready").then().statusCode(200);
         given().header("Authorization", "Bearer alpha-key-123").contentType(ContentType.JSON).body(body())
