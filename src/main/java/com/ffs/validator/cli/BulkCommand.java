@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.util.function.LongSupplier;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
@@ -43,6 +44,14 @@ final class BulkCommand {
                 || options.progress() == BulkOptions.ProgressMode.AUTO && terminal;
         this.imageRetryDelay = imageRetryDelay;
         this.batchBackoffStart = batchBackoffStart;
+    }
+
+    /**
+     * The mapper for answers from an endpoint: decimals are kept as the service wrote them (as big decimals, not
+     * doubles), so scores and float32 embeddings reach the output digit for digit.
+     */
+    static ObjectMapper remoteMapper() {
+        return new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
     }
 
     /** The backend an endpoint option names. */

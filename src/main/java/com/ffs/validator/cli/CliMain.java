@@ -30,7 +30,7 @@ public final class CliMain {
             "validator.runpod.worker", "false",
             "validator.models.exit-on-failure", "false");
 
-    private CliMain() {
+    CliMain() {
     }
 
     public static void main(String... args) {
@@ -66,7 +66,7 @@ public final class CliMain {
             return;
         }
         if (options.endpoint().isPresent()) {
-            ObjectMapper mapper = new ObjectMapper();
+            ObjectMapper mapper = BulkCommand.remoteMapper();
             StopSignal stop = new StopSignal();
             stop.handleSignals(System.err, options.drainTimeout());
             BulkCommand command = new BulkCommand(options, mapper, System.in, System.err, Progress.terminal(),

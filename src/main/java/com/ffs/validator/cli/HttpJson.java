@@ -67,6 +67,11 @@ final class HttpJson implements AutoCloseable {
         this.now = now;
     }
 
+    /** The endpoint as messages name it. */
+    String describe() {
+        return describe;
+    }
+
     CompletableFuture<Reply> post(URI uri, Object body) {
         byte[] bytes;
         try {

@@ -21,7 +21,7 @@ final class NativeEndpoint implements Backend {
         this.http = http;
         this.validate = URI.create(base + "/v1/validate");
         this.action = action;
-        this.describe = describe(base);
+        this.describe = http.describe();
     }
 
     static String describe(URI base) {

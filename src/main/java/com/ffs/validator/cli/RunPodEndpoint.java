@@ -45,7 +45,7 @@ final class RunPodEndpoint implements Backend {
         this.base = base;
         this.action = action;
         this.pollGiveUp = pollGiveUp;
-        this.describe = describe(base);
+        this.describe = http.describe();
     }
 
     static String describe(URI base) {
