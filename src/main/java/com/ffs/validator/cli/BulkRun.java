@@ -322,8 +322,12 @@ final class BulkRun {
         }
         long failingNanos = nanoTime.getAsLong() - lastSuccess;
         if (failingNanos > options.giveUpAfter().toNanos()) {
+            String last = failure.getMessage();
+            if (last.startsWith(backend.describe())) {
+                last = last.substring(backend.describe().length()).replaceFirst("^:?\\s*", "");
+            }
             stop.stop(ExitCodes.UNAVAILABLE, backend.describe() + " has failed every request for "
-                    + Progress.duration(Duration.ofNanos(failingNanos)) + "; last: " + failure.getMessage());
+                    + Progress.duration(Duration.ofNanos(failingNanos)) + "; last: " + last);
             finish(b, null);
             return;
         }

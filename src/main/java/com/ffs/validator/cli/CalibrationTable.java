@@ -31,9 +31,12 @@ final class CalibrationTable {
                     r.atTarget().map(c -> threshold(c.threshold()) + " (" + rate(c.recall()) + ")")
                             .orElse(r.calibration().isPresent() ? "none" : "n/a")));
         }
-        out.append('\n');
+        StringBuilder notes = new StringBuilder();
         for (CheckReport r : reports) {
-            notes(r).forEach(n -> out.append(r.target().column()).append(": ").append(n).append('\n'));
+            notes(r).forEach(n -> notes.append(r.target().column()).append(": ").append(n).append('\n'));
+        }
+        if (!notes.isEmpty()) {
+            out.append('\n').append(notes);
         }
         out.append("\nConfiguration (the lowest threshold with precision >= ").append(number(target))
                 .append(", else the best F1's):\n");
