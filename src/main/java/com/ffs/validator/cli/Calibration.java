@@ -25,7 +25,8 @@ import java.util.OptionalDouble;
  * precision), or none.</li>
  * </ul>
  * A chosen threshold is given as the shortest decimal that flags exactly the same images as the score it stands for
- * (at most that score, above the next lower one; the lowest score as it is), so it can be pasted into the configuration as it is printed.
+ * (at most that score, above the next lower one; the lowest score as it is), so it can be pasted into the
+ * configuration as it is printed.
  * Immutable.
  */
 final class Calibration {

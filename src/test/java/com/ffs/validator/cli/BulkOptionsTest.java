@@ -24,7 +24,8 @@ class BulkOptionsTest {
         assertThat(BulkOptions.Endpoint.parse("https://svc/base/v1/validate/")).isEqualTo(new BulkOptions.Endpoint(
                 BulkOptions.Endpoint.Kind.NATIVE, URI.create("https://svc/base")));
         assertThat(BulkOptions.Endpoint.parse("https://api.runpod.ai/v2/abc123/")).isEqualTo(
-                new BulkOptions.Endpoint(BulkOptions.Endpoint.Kind.RUNPOD, URI.create("https://api.runpod.ai/v2/abc123")));
+                new BulkOptions.Endpoint(BulkOptions.Endpoint.Kind.RUNPOD,
+                        URI.create("https://api.runpod.ai/v2/abc123")));
         assertThat(BulkOptions.Endpoint.parse("http://localhost:8080/v2/test").resolve("/run"))
                 .isEqualTo(URI.create("http://localhost:8080/v2/test/run"));
         assertThatThrownBy(() -> BulkOptions.Endpoint.parse("ftp://x")).hasMessageContaining("http(s)");

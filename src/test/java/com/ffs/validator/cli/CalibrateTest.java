@@ -43,11 +43,14 @@ class CalibrateTest {
         results = dir.resolve("results.jsonl");
         Files.write(results, List.of(
                 "{\"line\":1,\"url\":\"https://img/1.jpg\",\"nsfw\":{\"is_nsfw\":true,\"score\":0.9},"
-                        + "\"fashion\":{\"is_fashion\":true,\"score\":0.9},\"quality\":{\"passes\":true,\"score\":0.8}}",
+                        + "\"fashion\":{\"is_fashion\":true,\"score\":0.9},"
+                        + "\"quality\":{\"passes\":true,\"score\":0.8}}",
                 "{\"line\":2,\"url\":\"https://img/2.jpg\",\"nsfw\":{\"is_nsfw\":true,\"score\":0.6},"
-                        + "\"fashion\":{\"is_fashion\":true,\"score\":0.8},\"quality\":{\"passes\":true,\"score\":0.7}}",
+                        + "\"fashion\":{\"is_fashion\":true,\"score\":0.8},"
+                        + "\"quality\":{\"passes\":true,\"score\":0.7}}",
                 "{\"line\":3,\"url\":\"https://img/3.jpg\",\"nsfw\":{\"is_nsfw\":false,\"score\":0.4},"
-                        + "\"fashion\":{\"is_fashion\":false,\"score\":0.3},\"quality\":{\"passes\":false,\"score\":0.2}}",
+                        + "\"fashion\":{\"is_fashion\":false,\"score\":0.3},"
+                        + "\"quality\":{\"passes\":false,\"score\":0.2}}",
                 "{\"line\":4,\"url\":\"https://img/4.jpg\",\"nsfw\":{\"is_nsfw\":true,\"score\":0.7},"
                         + "\"fashion\":{\"is_fashion\":false,\"score\":0.1},\"embedding\":[0.5,0.25]}",
                 "{\"line\":5,\"url\":\"https://img/5.jpg\",\"nsfw\":{\"is_nsfw\":true,\"score\":0.5}}",

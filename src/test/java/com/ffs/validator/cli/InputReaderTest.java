@@ -37,10 +37,11 @@ class InputReaderTest {
 
     @Test
     void shouldReadOneImagePerLineSkippingBlankLines() throws Exception {
-        List<InputRecord> records = read("images.txt", "https://a/1.jpg\n\n  https://a/2.jpg  \r\ndata:image/png;base64,"
-                + "iVBOR\n", InputFormat.AUTO);
+        List<InputRecord> records = read("images.txt", "https://a/1.jpg\n\n  https://a/2.jpg  \r\n"
+                + "data:image/png;base64,iVBOR\n", InputFormat.AUTO);
         assertThat(records).containsExactly(InputRecord.image(1, null, "https://a/1.jpg"),
-                InputRecord.image(3, null, "https://a/2.jpg"), InputRecord.image(4, null, "data:image/png;base64,iVBOR"));
+                InputRecord.image(3, null, "https://a/2.jpg"),
+                InputRecord.image(4, null, "data:image/png;base64,iVBOR"));
     }
 
     @Test

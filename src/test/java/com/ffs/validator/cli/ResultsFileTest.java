@@ -23,8 +23,8 @@ class ResultsFileTest {
         Files.writeString(out, """
                 {"line":1,"url":"https://a/1.jpg","nsfw":{"is_nsfw":false,"score":0.1}}
                 {"line":2,"url":"https://a/2.jpg","error":{"code":"FETCH_TIMEOUT","message":"timed out"}}
-                {"line":3,"id":"x","url":"https://a/3.jpg","error":{"code":"FETCH_HTTP_STATUS","message":"HTTP 404 Not Found"}}
-                {"line":4,"url":"https://a/4.jpg","error":{"code":"FETCH_HTTP_STATUS","message":"HTTP 502 Bad Gateway"}}
+                {"line":3,"id":"x","url":"https://a/3.jpg","error":{"code":"FETCH_HTTP_STATUS","message":"HTTP 404"}}
+                {"line":4,"url":"https://a/4.jpg","error":{"code":"FETCH_HTTP_STATUS","message":"HTTP 502"}}
                 {"line":5,"error":{"code":"MALFORMED_INPUT","message":"not a JSON object"}}
                 """);
         Tally tally = new Tally();
