@@ -100,6 +100,27 @@ class DockerfilesTest {
     }
 
     @Test
+    void entrypointShouldPassTheContainersArgumentsToTheJar() throws Exception {
+        // Run the entrypoint's own shell line with `java` replaced by echo: arguments after the image must arrive.
+        Dockerfile d = Dockerfile.read(JVM);
+        List<String> exec = new com.fasterxml.jackson.databind.ObjectMapper().readValue(d.last("ENTRYPOINT"),
+                new com.fasterxml.jackson.core.type.TypeReference<List<String>>() { });
+        List<String> command = new java.util.ArrayList<>(exec);
+        command.set(2, command.get(2).replace("exec java", "exec echo java"));
+        command.addAll(List.of("bulk", "--input", "a file.csv"));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+        assertThat(p.waitFor()).isZero();
+        assertThat(out).endsWith("-jar /deployments/quarkus-run.jar bulk --input a file.csv");
+
+        command = new java.util.ArrayList<>(exec);
+        command.set(2, command.get(2).replace("exec java", "exec echo java"));
+        p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+        assertThat(out).endsWith("-jar /deployments/quarkus-run.jar");
+    }
+
+    @Test
     void serviceImageShouldExposeTheApplicationsPortsAndProbeReadiness() throws IOException {
         AppSettings app = new AppSettings();
         Dockerfile d = Dockerfile.read(JVM);
