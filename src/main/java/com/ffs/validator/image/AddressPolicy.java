@@ -41,6 +41,9 @@ public final class AddressPolicy {
             Cidr.parse("ff00::/8", "multicast"),
             Cidr.parse("2001:db8::/32", "documentation"),
             Cidr.parse("2001::/32", "Teredo"),
+            // A local NAT64 translates to IPv4 with a prefix length of the operator's choice (RFC 8215), so the IPv4
+            // address inside cannot be read reliably: the whole range is refused.
+            Cidr.parse("64:ff9b:1::/48", "NAT64 local-use"),
             Cidr.parse("100::/64", "discard"));
 
     private final boolean allowPrivate;
@@ -98,6 +101,11 @@ public final class AddressPolicy {
             if (blocked.contains(judged)) {
                 String shown = judged == address ? address.getHostAddress()
                         : address.getHostAddress() + " (" + judged.getHostAddress() + ")";
+                if (blocked.label.startsWith("NAT64")) {
+                    byte[] b = address.getAddress();
+                    shown = address.getHostAddress() + " (maybe " + ipv4(b[12], b[13], b[14], b[15]).getHostAddress()
+                            + " behind a local translator)";
+                }
                 return Optional.of(shown + " is a " + blocked.label + " address");
             }
         }

@@ -77,6 +77,13 @@ class AddressPolicyTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"64:ff9b:1::808:808", "64:ff9b:1::a00:1", "64:ff9b:1:ffff:ffff:ffff:ffff:ffff",
+            "64:ff9b:1:a00:1::"})
+    void shouldRefuseTheNat64LocalUsePrefixWhateverIpv4ItSeemsToCarry(String address) {
+        assertThat(STRICT.refusal(ip(address))).hasValueSatisfying(r -> assertThat(r).contains("NAT64 local-use"));
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"93.184.216.34", "8.8.8.8", "1.1.1.1", "100.63.255.255", "100.128.0.0", "172.15.255.255",
             "172.32.0.0", "192.167.255.255", "169.253.255.255", "11.0.0.1", "223.255.255.255", "2606:4700::1111",
             "2a00:1450:4001:81c::200e", "::ffff:8.8.8.8", "64:ff9b::808:808"})
