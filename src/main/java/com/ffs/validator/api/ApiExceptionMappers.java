@@ -7,6 +7,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.ffs.validator.validation.JsonErrors;
 import com.ffs.validator.validation.RequestException;
 import com.ffs.validator.validation.UnavailableException;
 
@@ -36,10 +37,8 @@ public class ApiExceptionMappers {
 
     @ServerExceptionMapper
     public Response invalidJson(JsonProcessingException e) {
-        String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column "
-                + e.getLocation().getColumnNr();
         return problem(Problem.of(400, "Invalid JSON", RequestException.Code.INVALID_JSON.name(),
-                "the body is not a valid request" + where + ": " + e.getOriginalMessage()), null);
+                "the body is not a valid request: " + JsonErrors.describe(e)), null);
     }
 
     /** Errors raised inside the asynchronous part of a request arrive wrapped. */
@@ -48,6 +47,7 @@ public class ApiExceptionMappers {
         return switch (e.getCause()) {
             case RequestException re -> badRequest(re);
             case UnavailableException ue -> unavailable(ue);
+            case JsonProcessingException json -> invalidJson(json);
             case null, default -> {
                 io.quarkus.logging.Log.error("Request failed", e.getCause());
                 yield problem(Problem.of(500, "Internal error", "INTERNAL_ERROR", "see the service log"), null);
@@ -62,10 +62,12 @@ public class ApiExceptionMappers {
             return invalidJson(json);
         }
         Response.StatusType status = e.getResponse().getStatusInfo();
+        // JAX-RS's own texts can name classes; the status line says what the caller needs.
+        io.quarkus.logging.Log.debugf("HTTP %d: %s", status.getStatusCode(), e.getMessage());
+        Response.Status known = Response.Status.fromStatusCode(status.getStatusCode());
         return problem(Problem.of(status.getStatusCode(), status.getReasonPhrase(),
-                Response.Status.fromStatusCode(status.getStatusCode()) == null ? "HTTP_ERROR"
-                        : Response.Status.fromStatusCode(status.getStatusCode()).name(),
-                e.getMessage()), null);
+                known == null ? "HTTP_ERROR" : known.name(), "HTTP " + status.getStatusCode() + " "
+                        + status.getReasonPhrase()), null);
     }
 
     private static Response problem(Problem problem, String retryAfter) {

@@ -300,8 +300,11 @@ public class ValidationService {
                     .whenComplete((r, e) -> release())
                     .exceptionally(e -> {
                         Throwable cause = unwrap(e);
+                        if (!(cause instanceof IntakeException)) {
+                            Log.errorf(cause, "Reference image failed");
+                        }
                         String why = cause instanceof IntakeException ie ? ie.error().name() + ": " + ie.getMessage()
-                                : cause.getMessage();
+                                : "it could not be processed (see the service log)";
                         throw new CompletionException(new RequestException(
                                 RequestException.Code.INVALID_REFERENCE_IMAGE, "reference_image " + shown(
                                         request.referenceImage()) + " cannot be used: " + why));
@@ -320,9 +323,11 @@ public class ValidationService {
 
     private UnavailableException unavailable(String action) {
         count(action, "rejected");
+        // The reason names files and libraries: it stays in the log and on the management port's readiness check.
         return failure()
                 .map(f -> new UnavailableException(UnavailableException.Reason.MODELS_FAILED,
-                        "models unavailable: " + f, LOADING_RETRY))
+                        "models failed to load or broke at run time; the service log and /q/health/ready on the "
+                                + "management port say why", LOADING_RETRY))
                 .orElseGet(() -> new UnavailableException(UnavailableException.Reason.MODELS_NOT_READY,
                         "models are still loading", LOADING_RETRY));
     }
@@ -414,7 +419,8 @@ public class ValidationService {
         }
         if (e instanceof InferenceException) {
             Log.errorf(e, "Inference failed");
-            return new ImageError(ErrorCode.INFERENCE_FAILED, e.getMessage());
+            return new ImageError(ErrorCode.INFERENCE_FAILED, "the model failed on this image's batch; the service log "
+                    + "has the details");
         }
         Log.errorf(e, "Unexpected failure while processing an image");
         return new ImageError(ErrorCode.INTERNAL_ERROR, "internal error; see the service log");
