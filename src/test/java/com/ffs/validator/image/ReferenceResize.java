@@ -121,6 +121,34 @@ final class ReferenceResize {
         return new RgbImage(width, outHeight, dst);
     }
 
+    /**
+     * Pixel {@code (x, y)} of {@link #resize}{@code (in, width, height, filter)} from the definition alone: the taps
+     * of its column and row, and the 8-bit intermediate values of the source rows it reads. For target sizes too
+     * large to resize whole.
+     */
+    static int[] pixel(RgbImage in, int width, int height, Resample filter, int x, int y) {
+        boolean needHorizontal = width != in.width();
+        boolean needVertical = height != in.height();
+        int one = 1 << PRECISION_BITS;
+        int[] column = needHorizontal ? Coefficients.taps(in.width(), width, filter, x) : new int[] {x, one};
+        int[] row = needVertical ? Coefficients.taps(in.height(), height, filter, y) : new int[] {y, one};
+        int[] out = new int[3];
+        for (int c = 0; c < 3; c++) {
+            int sum = HALF;
+            for (int t = 1; t < row.length; t++) {
+                int sy = row[0] + t - 1;
+                // Without a pass, the identity tap (one weight of 1.0) passes a value through unchanged.
+                int mid = HALF;
+                for (int u = 1; u < column.length; u++) {
+                    mid += in.sample(column[0] + u - 1, sy, c) * column[u];
+                }
+                sum += (clip8(mid) & 0xFF) * row[t];
+            }
+            out[c] = clip8(sum) & 0xFF;
+        }
+        return out;
+    }
+
     private static byte clip8(int acc) {
         int v = acc >> PRECISION_BITS;
         return (byte) (v < 0 ? 0 : Math.min(v, 255));
@@ -167,35 +195,47 @@ final class ReferenceResize {
             int ksize = (int) Math.ceil(support) * 2 + 1;
             int[] bounds = new int[outSize * 2];
             int[] weights = new int[outSize * ksize];
-            double[] k = new double[ksize];
-            double ss = 1.0 / filterScale;
             for (int xx = 0; xx < outSize; xx++) {
-                double center = (xx + 0.5) * scale;
-                int xmin = (int) (center - support + 0.5);
-                if (xmin < 0) {
-                    xmin = 0;
-                }
-                int xmax = (int) (center + support + 0.5);
-                if (xmax > inSize) {
-                    xmax = inSize;
-                }
-                xmax -= xmin;
-                double ww = 0.0;
-                for (int x = 0; x < xmax; x++) {
-                    double w = filter.filter((x + xmin - center + 0.5) * ss);
-                    k[x] = w;
-                    ww += w;
-                }
-                for (int x = 0; x < xmax; x++) {
-                    double w = ww != 0.0 ? k[x] / ww : k[x];
-                    weights[xx * ksize + x] = w < 0
-                            ? (int) (-0.5 + w * (1 << PRECISION_BITS))
-                            : (int) (0.5 + w * (1 << PRECISION_BITS));
-                }
-                bounds[xx * 2] = xmin;
-                bounds[xx * 2 + 1] = xmax;
+                int[] taps = taps(inSize, outSize, filter, xx);
+                bounds[xx * 2] = taps[0];
+                bounds[xx * 2 + 1] = taps.length - 1;
+                System.arraycopy(taps, 1, weights, xx * ksize, taps.length - 1);
             }
             return new Coefficients(outSize, ksize, bounds, weights);
+        }
+
+        /** Output {@code xx}'s first input index followed by its fixed-point weights, one per tap. */
+        static int[] taps(int inSize, int outSize, Resample filter, int xx) {
+            double scale = (double) inSize / outSize;
+            double filterScale = Math.max(scale, 1.0);
+            double support = filter.support() * filterScale;
+            double ss = 1.0 / filterScale;
+            double center = (xx + 0.5) * scale;
+            int xmin = (int) (center - support + 0.5);
+            if (xmin < 0) {
+                xmin = 0;
+            }
+            int xmax = (int) (center + support + 0.5);
+            if (xmax > inSize) {
+                xmax = inSize;
+            }
+            xmax -= xmin;
+            double[] k = new double[xmax];
+            double ww = 0.0;
+            for (int x = 0; x < xmax; x++) {
+                double w = filter.filter((x + xmin - center + 0.5) * ss);
+                k[x] = w;
+                ww += w;
+            }
+            int[] taps = new int[xmax + 1];
+            taps[0] = xmin;
+            for (int x = 0; x < xmax; x++) {
+                double w = ww != 0.0 ? k[x] / ww : k[x];
+                taps[x + 1] = w < 0
+                        ? (int) (-0.5 + w * (1 << PRECISION_BITS))
+                        : (int) (0.5 + w * (1 << PRECISION_BITS));
+            }
+            return taps;
         }
     }
 }
