@@ -387,7 +387,14 @@ public class ValidationService {
         ImageDecoder.Decoded held;
         try (body) {
             // The body's bytes are not needed once decoded: its share of the body memory goes back here.
-            held = decoder.decodeHeld(body.bytes());
+            held = decoder.decodeHeld(body.bytes(), (width, height) -> {
+                // Models preprocess one after another on this thread: the largest one's memory is the peak.
+                long most = 0;
+                for (ModelKind kind : action.models()) {
+                    most = Math.max(most, Preprocessor.workingBytes(width, height, prepared.preprocessing().get(kind)));
+                }
+                return most;
+            });
         }
         // The raster's memory is reserved until the last model has written its copy: the writers run here.
         try (ImageDecoder.Decoded decoded = held) {
