@@ -24,6 +24,10 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import com.ffs.validator.metrics.MetricNames;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.quarkus.logging.Log;
@@ -81,8 +85,11 @@ public class ImageFetcher {
     private final BodyBudget bodies;
 
     @Inject
-    public ImageFetcher(Vertx vertx, FetchConfig config) {
+    public ImageFetcher(Vertx vertx, FetchConfig config, MeterRegistry registry) {
         this(vertx, config, InetAddress::getAllByName, null);
+        Gauge.builder(MetricNames.FETCH_BODY_BYTES, this, ImageFetcher::bodyBytesHeld).baseUnit("bytes")
+                .register(registry);
+        Gauge.builder(MetricNames.FETCH_DOWNLOADS, this, ImageFetcher::downloading).register(registry);
     }
 
     ImageFetcher(Vertx vertx, FetchConfig config, HostResolver resolver, TrustOptions trust) {

@@ -25,6 +25,11 @@ public final class MetricNames {
     /** Gauge: seconds a model took to load and warm up, tagged {@code model}. */
     public static final String MODEL_LOAD_SECONDS = "validator.model.load.seconds";
 
+    /** Gauge: bytes of fetched bodies held, downloading or waiting to be decoded ({@code validator.fetch.body-memory}). */
+    public static final String FETCH_BODY_BYTES = "validator.fetch.body.bytes";
+    /** Gauge: downloads holding a slot now (at most {@code validator.fetch.max-concurrent}). */
+    public static final String FETCH_DOWNLOADS = "validator.fetch.downloads";
+
     public static final String TAG_MODEL = "model";
     public static final String TAG_ACTION = "action";
     public static final String TAG_OUTCOME = "outcome";
