@@ -28,7 +28,7 @@ final class ErrorClasses {
     private static final Set<String> PERMANENT = Set.of("INVALID_URL", "INVALID_IMAGE_DATA", "FETCH_BLOCKED",
             "FETCH_TOO_LARGE", "UNSUPPORTED_FORMAT", "DECODE_FAILED", "IMAGE_TOO_LARGE", MALFORMED_INPUT);
     private static final Set<String> TRANSIENT = Set.of("FETCH_TIMEOUT", "FETCH_FAILED", "INFERENCE_FAILED",
-            "INTERNAL_ERROR", REQUEST_FAILED);
+            "CANCELLED", "INTERNAL_ERROR", REQUEST_FAILED);
     private static final Pattern HTTP_STATUS = Pattern.compile("\\bHTTP (\\d{3})\\b");
 
     private ErrorClasses() {
