@@ -110,12 +110,18 @@ class RunPodRoutesTests {
 
     @Test
     void shouldFailAJobWithAnUnknownActionReadably() {
-        given().contentType(ContentType.JSON)
+        String error = given().contentType(ContentType.JSON)
                 .body(Map.of("input", Map.of("action", "nude", "images", List.of(image("red.png")))))
                 .post("/runsync").then().statusCode(200)
                 .body("status", equalTo("FAILED"))
                 .body("error", containsString("unknown action 'nude'"))
-                .body("error", containsString("validate, nsfw, fashion, embedding"));
+                .body("error", containsString("validate, nsfw, fashion, embedding"))
+                .extract().path("error");
+        // The same error string as a RunPod queue job's: runpod-python's JSON report.
+        JsonPath report = new JsonPath(error);
+        assertThat(report.getString("error_type")).isEqualTo("RequestException");
+        assertThat(report.getString("error_message")).contains("unknown action 'nude'");
+        assertThat(report.getMap("$")).containsKeys("error_traceback", "hostname", "worker_id", "runpod_version");
     }
 
     @Test
