@@ -66,7 +66,7 @@ final class QueueWorker {
         Optional<String> failure();
     }
 
-    /** Runs one job's input on the calling thread until it is answered, as {@link JobRunner#run(JsonNode, JobControl)}. */
+    /** Runs one job on the calling thread until it is answered, as {@link JobRunner#run(JsonNode, JobControl)}. */
     @FunctionalInterface
     interface Runner {
         JobOutcome run(JsonNode input, JobControl control);

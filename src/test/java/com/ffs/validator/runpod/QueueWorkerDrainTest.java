@@ -6,6 +6,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -50,21 +53,25 @@ class QueueWorkerDrainTest {
                 onExit);
     }
 
-    private static Function<JsonNode, JobOutcome> sleeping(long millis) {
+    private static final JobOutcome OK = JobOutcome.success(new ValidationResponse(List.of(), null));
+
+    /** A stand-in job that runs until {@code release} opens (or its thread is interrupted). */
+    private static Function<JsonNode, JobOutcome> heldBy(CountDownLatch release) {
         return input -> {
             try {
-                Thread.sleep(millis);
+                release.await(60, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            return JobOutcome.success(new ValidationResponse(List.of(), null));
+            return OK;
         };
     }
 
     @Test
     void shouldFinishAndPostJobsInFlightThenStopTheHeartbeatLast() throws Exception {
-        QueueWorker worker = worker(new TestRunPodConfig(2, Duration.ofMinutes(1), Duration.ofSeconds(10)),
-                sleeping(1500), () -> { });
+        CountDownLatch release = new CountDownLatch(1);
+        QueueWorker worker = worker(new TestRunPodConfig(2, Duration.ofMinutes(1), Duration.ofSeconds(20)),
+                heldBy(release), () -> { });
         queue.hold(Duration.ofSeconds(30));
         worker.start();
         queue.enqueue("slow-1", Map.of());
@@ -72,13 +79,15 @@ class QueueWorkerDrainTest {
         queue.awaitPing(p -> "slow-1".equals(p.query().get("job_id")), WAIT, "a heartbeat naming the job");
 
         long start = System.nanoTime();
-        worker.drain();
+        CompletableFuture<Void> drained = CompletableFuture.runAsync(worker::drain);
+        queue.awaitPing(p -> p.nanos() > start && "slow-1".equals(p.query().get("job_id")), WAIT,
+                "a heartbeat while the job drains");
+        assertThat(drained).as("the drain waits for the job").isNotDone();
+        release.countDown();
+        drained.get(WAIT.toSeconds(), TimeUnit.SECONDS);
 
         assertThat(queue.accepted("slow-1")).as("posted before drain returned").isPresent();
         assertThat(FakeRunPodQueue.parse(queue.accepted("slow-1").orElseThrow().body()).has("output")).isTrue();
-        FakeRunPodQueue.Call post = queue.accepted("slow-1").orElseThrow();
-        assertThat(queue.pings()).as("heartbeats went on while the job drained")
-                .anyMatch(p -> p.nanos() > start && p.nanos() < post.nanos());
         // The fake holds the open long-poll for 30 s: a take thread that ends sooner had its poll aborted, and with
         // it and the heartbeat's thread gone, nothing takes or pings any more.
         QueueWorkerTest.assertThreadsEnd("runpod-take", Duration.ofSeconds(10));
@@ -89,8 +98,9 @@ class QueueWorkerDrainTest {
 
     @Test
     void shouldPostAnErrorForAJobTheGracePeriodCannotCover() throws Exception {
+        CountDownLatch never = new CountDownLatch(1);
         QueueWorker worker = worker(new TestRunPodConfig(1, Duration.ofMinutes(1), Duration.ofMillis(500)),
-                sleeping(3000), () -> { });
+                heldBy(never), () -> { });
         worker.start();
         queue.enqueue("stuck-1", Map.of());
         queue.awaitTaken("stuck-1", WAIT);
@@ -107,15 +117,18 @@ class QueueWorkerDrainTest {
 
     @Test
     void shouldFailAJobThatOverrunsItsDeadline() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
         QueueWorker worker = worker(new TestRunPodConfig(1, Duration.ofMillis(300), Duration.ofSeconds(5)),
-                sleeping(2000), () -> { });
+                heldBy(release), () -> { });
         worker.start();
         queue.enqueue("late-1", Map.of());
 
         JsonNode body = FakeRunPodQueue.parse(queue.awaitResult("late-1", WAIT).body());
         assertThat(FakeRunPodQueue.parse(body.get("error").asText()).get("error_type").asText())
                 .isEqualTo("TimeoutError");
+        release.countDown();
         worker.drain();
+        assertThat(queue.posts("late-1")).hasSize(1);
     }
 
     @Test
@@ -124,7 +137,7 @@ class QueueWorkerDrainTest {
         config.postAttempts = 5;
         config.backoffInitial = Duration.ofSeconds(1);
         config.backoffMax = Duration.ofSeconds(1);
-        QueueWorker worker = worker(config, sleeping(0), () -> { });
+        QueueWorker worker = worker(config, input -> OK, () -> { });
         queue.answerNextPosts(503);
         worker.start();
         queue.enqueue("retried-1", Map.of());
@@ -149,11 +162,19 @@ class QueueWorkerDrainTest {
     void shouldRunAtMostConcurrencyJobsAtOnce() throws Exception {
         AtomicInteger running = new AtomicInteger();
         AtomicInteger most = new AtomicInteger();
+        CountDownLatch twoRunning = new CountDownLatch(2);
         QueueWorker worker = worker(new TestRunPodConfig(2, Duration.ofMinutes(1), Duration.ofSeconds(10)), input -> {
             most.accumulateAndGet(running.incrementAndGet(), Math::max);
-            sleeping(300).apply(input);
-            running.decrementAndGet();
-            return JobOutcome.success(new ValidationResponse(List.of(), null));
+            twoRunning.countDown();
+            try {
+                // The first two jobs meet here, so both slots are surely used at once; later ones pass straight on.
+                twoRunning.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                running.decrementAndGet();
+            }
+            return OK;
         }, () -> { });
         for (int i = 0; i < 6; i++) {
             queue.enqueue("c-" + i, Map.of());

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.ffs.validator.inference.InferenceEngine;
+import com.ffs.validator.testing.ImageServer;
 import com.ffs.validator.testing.ImageServerTestResource;
 import com.ffs.validator.testing.Readiness;
 
@@ -34,11 +35,16 @@ class QueueWorkerFatalTests {
         Readiness.await();
         FakeRunPodQueue queue = FakeRunPodQueueTestResource.queue();
         String id = QueueWorkerTests.jobId("fatal");
-        queue.enqueue(id, Map.of("action", "nsfw",
-                "images", List.of(ImageServerTestResource.server().slowImage(1500, "formats/red.png"))));
-        queue.awaitTaken(id, WAIT);
+        ImageServer images = ImageServerTestResource.server();
+        images.hold();
+        try {
+            queue.enqueue(id, Map.of("action", "nsfw", "images", List.of(images.heldImage("formats/red.png"))));
+            queue.awaitTaken(id, WAIT);
 
-        engine.markFailed("ONNX Runtime failed: CUDA failure 700: an illegal memory access was encountered");
+            engine.markFailed("ONNX Runtime failed: CUDA failure 700: an illegal memory access was encountered");
+        } finally {
+            images.release();
+        }
 
         JsonNode body = FakeRunPodQueue.parse(queue.awaitResult(id, WAIT).body());
         assertThat(body.get("stopPod").asBoolean()).isTrue();

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import com.ffs.validator.testing.ImageServer;
 import com.ffs.validator.testing.ImageServerTestResource;
 import com.ffs.validator.testing.Readiness;
 
@@ -92,14 +93,19 @@ class RunPodRoutesTests {
 
     @Test
     void shouldCancelAQueuedOrRunningJob() {
-        String slow = ImageServerTestResource.server().slowImage(3000, "formats/red.png");
-        String id = given().contentType(ContentType.JSON)
-                .body(Map.of("input", Map.of("images", List.of(slow)))).post("/run").then()
-                .statusCode(200).extract().path("id");
-        given().post("/cancel/" + id).then().statusCode(200).body("id", equalTo(id))
-                .body("status", equalTo("CANCELLED"));
-        given().get("/status/" + id).then().statusCode(200).body("status", equalTo("CANCELLED"))
-                .body("$", org.hamcrest.Matchers.not(hasKey("output")));
+        ImageServer images = ImageServerTestResource.server();
+        images.hold();
+        try {
+            String id = given().contentType(ContentType.JSON)
+                    .body(Map.of("input", Map.of("images", List.of(images.heldImage("formats/red.png")))))
+                    .post("/run").then().statusCode(200).extract().path("id");
+            given().post("/cancel/" + id).then().statusCode(200).body("id", equalTo(id))
+                    .body("status", equalTo("CANCELLED"));
+            given().get("/status/" + id).then().statusCode(200).body("status", equalTo("CANCELLED"))
+                    .body("$", org.hamcrest.Matchers.not(hasKey("output")));
+        } finally {
+            images.release();
+        }
     }
 
     @Test
