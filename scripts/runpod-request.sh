@@ -17,9 +17,8 @@
 #   RETRIES              load-balancing: retries of "no workers available" while workers start (default 3)
 #   RETRY_INTERVAL       seconds between those retries (default 5)
 #
-# A load-balancing endpoint passes every path to a worker, where this service serves the same /run, /runsync and
-# /status routes; the worker that took an asynchronous job is pinned for its /status polls (X-Runpod-Worker-Id).
-# RunPod limits each load-balancing request to 5.5 minutes; /runsync answers within 90 s and is polled after that.
+# A load-balancing endpoint passes every path to any worker: jobs are sent to /runsync, which answers with the result
+# (waiting up to 5 minutes: RunPod limits each load-balancing request to 5.5); /run and /status are refused there.
 #
 # Exit status: 0 when the job COMPLETED, 1 when it ended otherwise or timed out, 2 on usage errors.
 # Uses curl; pretty-prints with jq when it is installed.
@@ -86,6 +85,14 @@ else
 fi
 
 first_path=/runsync
+if $load_balancing; then
+  if [ "$mode" = async ]; then
+    echo "error: a load-balancing worker refuses /run and /status (a job lives on one worker); use the default" \
+      "synchronous mode" >&2
+    exit 2
+  fi
+  first_path="/runsync?wait=300000"
+fi
 [ "$mode" = async ] && first_path=/run
 if $dry_run; then
   echo "POST $base$first_path"
@@ -96,20 +103,13 @@ fi
 
 auth=()
 [ -n "${RUNPOD_API_KEY:-}" ] && auth=(-H "Authorization: Bearer ${RUNPOD_API_KEY}")
-# The load-balancing worker that holds the job, kept in a file: call() runs in a subshell.
-worker_file="$(mktemp)"
-trap 'rm -f "$worker_file"' EXIT
-worker() { cat "$worker_file"; }
-
 call() {  # call METHOD PATH [BODY]: prints the response body, fails on HTTP errors with the body on stderr
-  local method="$1" path="$2" data="${3:-}" out headers status attempt=0 pin=() send=() worker
+  local method="$1" path="$2" data="${3:-}" out headers status attempt=0 send=()
   out="$(mktemp)"
   headers="$(mktemp)"
-  worker="$(worker)"
-  [ -n "$worker" ] && pin=(-H "X-Runpod-Worker-Id: strict $worker")
   [ -n "$data" ] && send=(-H 'Content-Type: application/json' --data-binary "$data")
   while :; do
-    status="$(curl -sS -o "$out" -D "$headers" -w '%{http_code}' -X "$method" "${auth[@]}" "${pin[@]}" "${send[@]}" \
+    status="$(curl -sS -o "$out" -D "$headers" -w '%{http_code}' -X "$method" "${auth[@]}" "${send[@]}" \
       "$base$path")" || { rm -f "$out" "$headers"; return 1; }
     # A load-balancing endpoint answers this while workers start; RunPod asks clients to retry.
     if $load_balancing && grep -q 'no workers available' "$out" && [ "$attempt" -lt "$retries" ]; then
@@ -120,10 +120,6 @@ call() {  # call METHOD PATH [BODY]: prints the response body, fails on HTTP err
     fi
     break
   done
-  if $load_balancing && [ -z "$worker" ]; then
-    sed -n 's/^[Xx]-[Rr]unpod-[Ww]orker-[Ii]d:[[:space:]]*\([^[:space:]]*\).*/\1/p' "$headers" | tr -d '\r' \
-      | tail -n 1 > "$worker_file"
-  fi
   rm -f "$headers"
   if [ "${status:0:1}" != 2 ]; then
     echo "error: $method $path answered HTTP $status: $(cat "$out")" >&2
@@ -154,8 +150,11 @@ response="$(call POST "$first_path" "$body")"
 id="$(field id "$response")"
 status="$(field status "$response")"
 [ -n "$id" ] || { echo "error: no job id in the answer: $response" >&2; exit 1; }
-worker="$(worker)"
-echo ">> job $id: $status${worker:+ (worker $worker)}" >&2
+echo ">> job $id: $status" >&2
+if $load_balancing && ! final "$status"; then
+  echo "error: job $id still $status when its load-balancing request ended; send fewer images per request" >&2
+  exit 1
+fi
 
 deadline=$((SECONDS + timeout))
 while ! final "$status"; do

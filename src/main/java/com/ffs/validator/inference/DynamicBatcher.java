@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -26,6 +28,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Like Triton, a batch is formed when it can run: a dispatcher first takes a run slot (shared by all models, as many
  * as the device runs at once) and only then closes the open batch, so while other batches run, images keep joining
  * it up to {@code maxBatchSize}.
+ *
+ * <p>A batch's rows are copied out of the run, then the run slot and the buffer are given back, and only then are
+ * the images' futures completed, on the {@code completions} executor: whatever callers chain onto them (scores,
+ * responses) never runs on a dispatcher while it holds a run slot, and a slow caller never stalls the model.
  */
 final class DynamicBatcher implements AutoCloseable {
 
@@ -55,6 +61,7 @@ final class DynamicBatcher implements AutoCloseable {
     private final Semaphore runSlots;
     private final BatchRunner runner;
     private final BatchListener listener;
+    private final Executor completions;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition work = lock.newCondition();
@@ -65,20 +72,21 @@ final class DynamicBatcher implements AutoCloseable {
     private int allocatedBuffers;
     private Batch open;
     private boolean closing;
-    private int running;
 
     DynamicBatcher(String name, int itemSize, int maxBatchSize, Duration maxQueueDelay, int maxQueuedImages,
-            int instances, BatchRunner runner, BatchListener listener) {
+            int instances, BatchRunner runner, BatchListener listener, Executor completions) {
         this(name, itemSize, maxBatchSize, maxQueueDelay, maxQueuedImages, instances, new Semaphore(instances), runner,
-                listener);
+                listener, completions);
     }
 
     /**
-     * @param runSlots permits to run a batch, shared by the batchers of all models so that at most as many batches run
-     *                 at once as the device takes; a batcher takes its batch only once it holds a permit
+     * @param runSlots    permits to run a batch, shared by the batchers of all models so that at most as many batches
+     *                    run at once as the device takes; a batcher takes its batch only once it holds a permit
+     * @param completions completes the images' futures once a batch has run; when it refuses (full or shut down) the
+     *                    dispatcher completes them itself, after it has given its run slot back
      */
     DynamicBatcher(String name, int itemSize, int maxBatchSize, Duration maxQueueDelay, int maxQueuedImages,
-            int instances, Semaphore runSlots, BatchRunner runner, BatchListener listener) {
+            int instances, Semaphore runSlots, BatchRunner runner, BatchListener listener, Executor completions) {
         if (itemSize <= 0 || maxBatchSize <= 0 || maxQueuedImages <= 0 || instances <= 0) {
             throw new IllegalArgumentException("item size, batch size, queue size and instances must be positive");
         }
@@ -90,6 +98,7 @@ final class DynamicBatcher implements AutoCloseable {
         this.runSlots = runSlots;
         this.runner = runner;
         this.listener = listener;
+        this.completions = completions;
         for (int i = 0; i < instances; i++) {
             Thread t = Thread.ofPlatform().name("batcher-" + name + "-" + i).daemon(true).start(this::dispatchLoop);
             dispatchers.add(t);
@@ -243,17 +252,16 @@ final class DynamicBatcher implements AutoCloseable {
                     runSlots.release();
                     continue;
                 }
-                running++;
             } finally {
                 lock.unlock();
             }
+            Outcome outcome;
             try {
-                run(batch);
+                outcome = run(batch);
             } finally {
                 runSlots.release();
                 lock.lock();
                 try {
-                    running--;
                     batch.buffer.clear();
                     freeBuffers.add(batch.buffer);
                     bufferFreed.signalAll();
@@ -261,6 +269,11 @@ final class DynamicBatcher implements AutoCloseable {
                 } finally {
                     lock.unlock();
                 }
+            }
+            try {
+                completions.execute(() -> complete(batch, outcome));
+            } catch (RejectedExecutionException e) {
+                complete(batch, outcome);
             }
         }
     }
@@ -316,29 +329,42 @@ final class DynamicBatcher implements AutoCloseable {
         return System.nanoTime() - batch.openedNanos >= maxDelayNanos;
     }
 
-    private void run(Batch batch) {
+    /** What a batch run gave: one row per image, or the failure of the whole batch. */
+    private record Outcome(float[][] rows, Throwable failure) {
+    }
+
+    /** Runs a batch; the rows are plain arrays, independent of the buffer, which is reused once this returns. */
+    private Outcome run(Batch batch) {
         int count = batch.reserved;
         long start = System.nanoTime();
         long queueNanos = start - batch.openedNanos;
-        boolean failed = false;
+        Outcome outcome;
         try {
             batch.buffer.position(0).limit(count * itemSize);
             float[][] rows = runner.run(batch.buffer, count);
             if (rows.length != count) {
                 throw new IllegalStateException(name + ": runner returned " + rows.length + " rows for " + count);
             }
-            for (int i = 0; i < count; i++) {
-                if (!batch.failed[i]) {
-                    batch.futures[i].complete(rows[i]);
-                }
-            }
+            outcome = new Outcome(rows, null);
         } catch (Throwable e) {
-            failed = true;
-            for (int i = 0; i < count; i++) {
-                batch.futures[i].completeExceptionally(e);
+            outcome = new Outcome(null, e);
+        }
+        try {
+            listener.batchRan(count, queueNanos, System.nanoTime() - start, outcome.failure() != null);
+        } catch (RuntimeException e) {
+            // Metrics must never cost an image its answer.
+        }
+        return outcome;
+    }
+
+    /** Hands each image its row, or the batch's failure; images whose writer failed are already answered. */
+    private static void complete(Batch batch, Outcome outcome) {
+        for (int i = 0; i < batch.reserved; i++) {
+            if (outcome.failure() != null) {
+                batch.futures[i].completeExceptionally(outcome.failure());
+            } else if (!batch.failed[i]) {
+                batch.futures[i].complete(outcome.rows()[i]);
             }
-        } finally {
-            listener.batchRan(count, queueNanos, System.nanoTime() - start, failed);
         }
     }
 

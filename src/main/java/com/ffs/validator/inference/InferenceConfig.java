@@ -117,6 +117,13 @@ public interface InferenceConfig {
      */
     Optional<Path> optimizedModelCache();
 
+    /**
+     * Text-embedding requests queued at most for the text towers, which run them one at a time; beyond this new
+     * requests are refused (503).
+     */
+    @WithDefault("32")
+    int maxQueuedTextRequests();
+
     /** Batching of the nsfw model. */
     Batching nsfw();
 

@@ -24,7 +24,7 @@ final class Heartbeat implements AutoCloseable {
     private final String version;
     private final Supplier<Collection<String>> jobIds;
     private final CountDownLatch stopped = new CountDownLatch(1);
-    private Thread thread;
+    private volatile Thread thread;
     private boolean failing;
 
     Heartbeat(RunPodClient client, WebhookUrls urls, Duration interval, String version,
@@ -88,12 +88,14 @@ final class Heartbeat implements AutoCloseable {
         }
     }
 
+    /** Stops the heartbeat and waits (bounded) for its thread; holds no lock meanwhile. */
     @Override
-    public synchronized void close() {
+    public void close() {
         stopped.countDown();
-        if (thread != null) {
+        Thread running = thread;
+        if (running != null) {
             try {
-                thread.join(interval.multipliedBy(2).toMillis() + 1000);
+                running.join(interval.multipliedBy(2).toMillis() + 1000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -13,7 +13,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  * @param delayTime     milliseconds from submission to start
  * @param executionTime milliseconds from start to finish
  * @param output        the result (the native API's response body) when COMPLETED
- * @param error         a readable reason when FAILED
+ * @param error         when FAILED, runpod-python's error report (error_type, error_message, ...) as a JSON string,
+ *                      the same string a RunPod queue job carries
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"id", "status", "delayTime", "executionTime", "output", "error"})

@@ -4,10 +4,13 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BinaryOperator;
 import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.annotation.PreDestroy;
@@ -15,11 +18,17 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.quarkus.logging.Log;
+
 /**
  * Jobs submitted through the RunPod-style routes of this process: a bounded store, run by a pool of
  * {@code validator.runpod.concurrency} job threads. As on RunPod, an asynchronous job's result is kept for
  * {@code validator.runpod.result-retention} and a synchronous one's for {@code validator.runpod.runsync-retention};
  * when the store is full, results already handed back by /runsync make room first.
+ *
+ * <p>The store's capacity is a semaphore of {@code validator.runpod.max-jobs} permits: a job holds one from submit
+ * until it is forgotten, so the bound holds under concurrent submits. A job thread stays with its job until the job's
+ * work has ended, also after a cancel, so that no more than {@code concurrency} jobs' work runs at once.
  */
 @ApplicationScoped
 public class JobStore {
@@ -28,14 +37,19 @@ public class JobStore {
     private final JobRunner runner;
     private final RunPodConfig config;
     private final ExecutorService pool;
+    private final Semaphore room;
     private final AtomicLong completed = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
 
     public JobStore(JobRunner runner, RunPodConfig config) {
         this.runner = runner;
         this.config = config;
-        this.pool = Executors.newFixedThreadPool(Math.max(1, config.concurrency()),
+        int threads = Math.max(1, config.concurrency());
+        // Every queued job is a stored one, so the queue never holds more than the store.
+        this.pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(Math.max(1, config.maxJobs())),
                 Thread.ofPlatform().name("local-job-", 0).daemon(true).factory());
+        this.room = new Semaphore(Math.max(0, config.maxJobs()));
     }
 
     /** Thrown when the store holds {@code validator.runpod.max-jobs} jobs already. */
@@ -48,11 +62,11 @@ public class JobStore {
     /** Stores a job and queues it for execution; {@code sync} jobs (/runsync) keep their result briefly. */
     Job submit(JsonNode input, boolean sync) {
         purgeExpired();
-        if (jobs.size() >= config.maxJobs()) {
-            evictDelivered(jobs.size() - config.maxJobs() + 1);
-        }
-        if (jobs.size() >= config.maxJobs()) {
-            throw new StoreFullException(config.maxJobs());
+        if (!room.tryAcquire()) {
+            evictDelivered(1);
+            if (!room.tryAcquire()) {
+                throw new StoreFullException(config.maxJobs());
+            }
         }
         Duration retention = sync ? config.runsyncRetention() : config.resultRetention();
         Job job = new Job((sync ? "sync-" : "") + UUID.randomUUID(), input, retention.toNanos());
@@ -90,24 +104,35 @@ public class JobStore {
         }
         JobOutcome outcome;
         try {
-            outcome = runner.run(job.input);
+            outcome = runner.run(job.input, job.control);
         } catch (RuntimeException e) {
-            outcome = JobOutcome.failure(e.getClass().getSimpleName(), String.valueOf(e.getMessage()));
+            Log.errorf(e, "Job failed unexpectedly");
+            outcome = JobOutcome.failure("InternalError", "internal error; see the service log");
+            job.control.settle();
         }
         if (job.finish(outcome)) {
             (outcome.failed() ? failed : completed).incrementAndGet();
         }
+        // The thread stays with the job until its work has ended (a cancelled job's images may still be in a stage).
+        job.control.settled().join();
     }
 
     private void purgeExpired() {
         long now = System.nanoTime();
-        jobs.values().removeIf(j -> j.expired(now));
+        jobs.values().stream().filter(j -> j.expired(now)).toList().forEach(this::forget);
     }
 
     /** Forgets up to {@code count} finished jobs whose result /runsync already returned, oldest first. */
     private void evictDelivered(int count) {
         jobs.values().stream().filter(Job::delivered).sorted(java.util.Comparator.comparingLong(Job::finishedNanos))
-                .limit(count).toList().forEach(j -> jobs.remove(j.id, j));
+                .limit(count).toList().forEach(this::forget);
+    }
+
+    /** Removes a job and gives its room back, once, however many threads try. */
+    private void forget(Job job) {
+        if (jobs.remove(job.id, job)) {
+            room.release();
+        }
     }
 
     @PreDestroy
@@ -126,6 +151,7 @@ public class JobStore {
         final JsonNode input;
         private final long submittedNanos = System.nanoTime();
         private final long retentionNanos;
+        private final JobControl control = new JobControl();
         private long startedNanos;
         private long finishedNanos;
         private JobState state = JobState.IN_QUEUE;
@@ -162,12 +188,17 @@ public class JobStore {
             return true;
         }
 
-        synchronized void cancel() {
-            if (!state.terminal()) {
+        /** Cancels a queued or running job and stops its work; a finished job keeps its status. */
+        void cancel() {
+            synchronized (this) {
+                if (state.terminal()) {
+                    return;
+                }
                 state = JobState.CANCELLED;
                 finishedNanos = System.nanoTime();
                 notifyAll();
             }
+            control.cancel("cancelled through /cancel");
         }
 
         /** Waits until the job is finished or {@code timeout} passes. */
@@ -199,11 +230,16 @@ public class JobStore {
             return finishedNanos;
         }
 
-        synchronized JobEnvelope envelope() {
+        /**
+         * The job's envelope; a failed job's {@code error} is what {@code report} makes of its error type and
+         * message.
+         */
+        synchronized JobEnvelope envelope(BinaryOperator<String> report) {
             Long delay = startedNanos == 0 ? null : millis(startedNanos - submittedNanos);
             Long execution = state.terminal() && startedNanos != 0 ? millis(finishedNanos - startedNanos) : null;
-            return new JobEnvelope(id, state, delay, execution, outcome == null ? null : outcome.output(),
-                    outcome == null ? null : outcome.error());
+            String error = outcome != null && outcome.failed() ? report.apply(outcome.errorType(), outcome.error())
+                    : null;
+            return new JobEnvelope(id, state, delay, execution, outcome == null ? null : outcome.output(), error);
         }
 
         private static long millis(long nanos) {

@@ -1,25 +1,29 @@
 package com.ffs.validator.runpod;
 
 import java.io.IOException;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Function;
 import java.util.function.Supplier;
 
 import org.jboss.logging.MDC;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.ffs.validator.runpod.RunPodClient.QueueJob;
+import com.ffs.validator.runpod.RunPodClient.StopPoll;
 import com.ffs.validator.runpod.RunPodClient.Take;
 
 import io.quarkus.logging.Log;
@@ -27,20 +31,31 @@ import io.quarkus.logging.Log;
 /**
  * RunPod's queue worker (runpod-python's job loop, made robust). Once models are ready it long-polls RunPod for as
  * many jobs as it has free slots ({@code validator.runpod.concurrency}), so that the images of several jobs meet in the
- * same inference batches; runs each through {@link JobRunner}; posts each result, retrying 5xx answers and I/O errors;
- * and keeps a heartbeat that names the jobs in flight. Empty answers and errors are followed by waits, never by an
- * immediate retry.
+ * same inference batches; runs each through {@link JobRunner} on a bounded pool; posts each result, retrying 5xx
+ * answers and I/O errors; keeps a heartbeat that names the jobs in flight; and long-polls RunPod's stop channel.
+ * Answers without a job and errors are followed by waits, never by an immediate retry.
  *
- * <p>{@link #drain()} (on SIGTERM) stops taking, aborts the open long-poll, lets the jobs in flight finish and post
- * their results within the grace period, posts an error for any that cannot, and stops the heartbeat last. A fatal
- * engine error ends the worker the same way, with {@code "stopPod": true} on every result so that RunPod refreshes
- * it, after one "unhealthy" report on the heartbeat URL.
+ * <p>Every taken job is answered once: by its result, by its deadline ({@code validator.runpod.job-timeout}: its work
+ * is cancelled and a {@code TimeoutError} posted), by the drain, or not at all when RunPod stopped it through the
+ * stop channel. A job's slot is freed only once its answer is posted and its work has ended, so that no more than
+ * {@code concurrency} jobs ever run.
+ *
+ * <p>{@link #drain()} (on SIGTERM) stops taking, aborts the open long-polls, lets the jobs in flight finish and post
+ * their results within the grace period, fails those that cannot, waits for result posts still retrying, and stops
+ * the heartbeat last. A fatal engine error, or a take loop that dies, ends the worker: results carry
+ * {@code "stopPod": true} so that RunPod refreshes it, one "unhealthy" report goes to the heartbeat URL, and the
+ * process exits.
  */
 final class QueueWorker {
 
     private static final Duration READY_POLL = Duration.ofMillis(100);
     /** An empty answer quicker than this is not a real long-poll: pause before asking again. */
     private static final Duration QUICK_ANSWER = Duration.ofSeconds(1);
+    /** How long to wait before asking again where RunPod does not offer the stop channel (404). */
+    private static final Duration STOP_CHANNEL_ABSENT_WAIT = Duration.ofMinutes(10);
+    /** Once the grace period is over: how long the last attempt of a result post may take, and all of them. */
+    private static final Duration LAST_POST_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration LAST_POSTS_WAIT = Duration.ofSeconds(10);
     static final String MDC_REQUEST_ID = "requestId";
 
     /** The service as the worker sees it: readiness and a failure that ends serving. */
@@ -50,12 +65,23 @@ final class QueueWorker {
         Optional<String> failure();
     }
 
-    /** A taken job until its result is posted. */
+    /** Runs one job on the calling thread until it is answered, as {@link JobRunner#run(JsonNode, JobControl)}. */
+    @FunctionalInterface
+    interface Runner {
+        JobOutcome run(JsonNode input, JobControl control);
+    }
+
+    /** A taken job until its answer is posted and its work has ended. */
     private static final class InFlightJob {
         final String id;
         final JsonNode input;
         final long takenNanos = System.nanoTime();
+        final JobControl control = new JobControl();
+        /** Set by whoever answers the job first: its result, its deadline, the drain, or a stop signal. */
         final AtomicBoolean answered = new AtomicBoolean();
+        /** Completes once the answer is posted (or given up, or not to be posted). */
+        final CompletableFuture<Void> answerDone = new CompletableFuture<>();
+        volatile ScheduledFuture<?> deadline;
 
         InFlightJob(String id, JsonNode input) {
             this.id = id;
@@ -67,7 +93,7 @@ final class QueueWorker {
     private final WebhookUrls urls;
     private final RunPodClient client;
     private final ResultBodies bodies;
-    private final Function<JsonNode, JobOutcome> runner;
+    private final Runner runner;
     private final Service service;
     private final String version;
     private final Runnable exitAfterFatal;
@@ -76,20 +102,25 @@ final class QueueWorker {
     private final Object slots = new Object();
     private final CountDownLatch stopSignal = new CountDownLatch(1);
     private final CountDownLatch takeLoopDone = new CountDownLatch(1);
-    private final ExecutorService runPool = Executors.newCachedThreadPool(
-            Thread.ofPlatform().name("runpod-job-", 0).daemon(true).factory());
-    private final ExecutorService postPool = Executors.newCachedThreadPool(
-            Thread.ofPlatform().name("runpod-post-", 0).daemon(true).factory());
+    /** Counted down when the grace period is over: posts waiting to retry make their last attempt at once. */
+    private final CountDownLatch lastCall = new CountDownLatch(1);
+    /** Job threads: as many as jobs may run; the queue only absorbs a job whose slot is freed just before. */
+    private final ThreadPoolExecutor runPool;
+    /** Result posts: at most one per job in flight. */
+    private final ThreadPoolExecutor postPool;
+    /** Job deadlines: one per job in flight. */
+    private final ScheduledThreadPoolExecutor deadlines;
     private final AtomicBoolean fatal = new AtomicBoolean();
     private volatile boolean stopping;
     private Thread takeThread;
 
     /**
-     * @param runner          runs one job's input (blocking), as {@link JobRunner#run} does
-     * @param exitAfterFatal  ends the process once a fatal error has been reported
+     * @param runner         runs one job (blocking), as {@link JobRunner#run(JsonNode, JobControl)} does
+     * @param version        the RunPod protocol version, for heartbeats and reports
+     * @param exitAfterFatal ends the process once a fatal error has been reported
      */
-    QueueWorker(RunPodConfig config, RunPodEnvironment env, RunPodClient client, ResultBodies bodies,
-            Function<JsonNode, JobOutcome> runner, Service service, String version, Runnable exitAfterFatal) {
+    QueueWorker(RunPodConfig config, RunPodEnvironment env, RunPodClient client, ResultBodies bodies, Runner runner,
+            Service service, String version, Runnable exitAfterFatal) {
         this.config = config;
         this.urls = WebhookUrls.of(env);
         this.client = client;
@@ -99,6 +130,14 @@ final class QueueWorker {
         this.version = version;
         this.exitAfterFatal = exitAfterFatal;
         this.heartbeat = urls.hasPing() ? new Heartbeat(client, urls, env.pingInterval(), version, this::jobIds) : null;
+        int jobs = Math.max(1, config.concurrency());
+        this.runPool = new ThreadPoolExecutor(jobs, jobs, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(jobs),
+                Thread.ofPlatform().name("runpod-job-", 0).daemon(true).factory());
+        this.postPool = new ThreadPoolExecutor(jobs, jobs, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(jobs),
+                Thread.ofPlatform().name("runpod-post-", 0).daemon(true).factory());
+        this.deadlines = new ScheduledThreadPoolExecutor(1,
+                Thread.ofPlatform().name("runpod-deadlines").daemon(true).factory());
+        this.deadlines.setRemoveOnCancelPolicy(true);
     }
 
     synchronized void start() {
@@ -109,7 +148,7 @@ final class QueueWorker {
 
     /** Ids of the jobs taken and not yet answered. */
     List<String> jobIds() {
-        return List.copyOf(inFlight.keySet());
+        return inFlight.values().stream().filter(j -> !j.answered.get()).map(j -> j.id).toList();
     }
 
     private void takeLoop() {
@@ -122,12 +161,19 @@ final class QueueWorker {
             } else {
                 Log.warn("RUNPOD_WEBHOOK_PING is not set: no heartbeat is sent");
             }
+            Optional<URI> stopChannel = urls.stop();
+            if (stopChannel.isPresent()) {
+                Thread.ofPlatform().name("runpod-stop").daemon(true).start(() -> stopLoop(stopChannel.get()));
+            } else {
+                Log.info("The job-take URL has no /job-take/ segment: no stop channel; jobs end by their deadline");
+            }
             Log.infof("Taking jobs from RunPod: up to %d at once%s", config.concurrency(),
                     urls.batchTake() ? ", several per take when slots are free" : "");
             Backoff errors = new Backoff(config.backoffInitial(), config.backoffMax());
             while (!stopping) {
-                if (service.failure().isPresent()) {
-                    onFatal(service.failure().get());
+                Optional<String> failure = service.failure();
+                if (failure.isPresent()) {
+                    giveUp("engine", "Fatal engine error: " + failure.get(), failure.get());
                     break;
                 }
                 int free = config.concurrency() - inFlight.size();
@@ -143,12 +189,13 @@ final class QueueWorker {
                         jobs.rejected().forEach(entry -> Log.errorf("Job-take gave an entry without an id; it cannot "
                                 + "be run or answered: %s", entry));
                         jobs.jobs().forEach(this::accept);
+                        if (jobs.jobs().isEmpty()) {
+                            pauseAfterEmpty(start);
+                        }
                     }
                     case Take.NoJob none -> {
                         errors.reset();
-                        if (System.nanoTime() - start < QUICK_ANSWER.toNanos()) {
-                            pause(Duration.ofMillis(ThreadLocalRandom.current().nextLong(200, 1001)));
-                        }
+                        pauseAfterEmpty(start);
                     }
                     case Take.RateLimited limited -> {
                         Log.warnf("Job-take rate limited (HTTP 429); waiting %d ms", limited.delay().toMillis());
@@ -167,8 +214,10 @@ final class QueueWorker {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            Log.errorf(e, "The job-take loop failed; no more jobs are taken");
+        } catch (RuntimeException | Error e) {
+            // Nothing would take jobs any more while the heartbeat kept a billed worker alive: end it instead.
+            Log.errorf(e, "The job-take loop failed");
+            giveUp("job-take", "The job-take loop failed", "the job-take loop failed unexpectedly; see the worker log");
         } finally {
             takeLoopDone.countDown();
         }
@@ -195,64 +244,137 @@ final class QueueWorker {
             Log.warnf("Job %s was handed out again while it runs here; the second copy is ignored", job.id);
             return;
         }
+        CompletableFuture.allOf(job.answerDone, job.control.settled()).whenComplete((v, e) -> release(job));
         withRequestId(job.id, () -> Log.infof("Job taken (%d in flight)", inFlight.size()));
-        CompletableFuture.supplyAsync(() -> execute(job), runPool)
-                .completeOnTimeout(JobOutcome.failure("TimeoutError", "the job did not finish within "
-                        + config.jobTimeout().toSeconds() + " s (validator.runpod.job-timeout)"),
-                        config.jobTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .exceptionally(e -> JobOutcome.failure(e.getClass().getSimpleName(), String.valueOf(e.getMessage())))
-                .thenAcceptAsync(outcome -> deliver(job, outcome), postPool);
+        if (inFlight.size() > config.concurrency()) {
+            // RunPod handed out more than was asked for: running it would exceed the configured concurrency.
+            job.control.settle();
+            answer(job, JobOutcome.failure("WorkerBusy", "the worker was handed more jobs than it has slots ("
+                    + config.concurrency() + ", validator.runpod.concurrency); retry the job"));
+            return;
+        }
+        job.deadline = deadlines.schedule(() -> timeOut(job), config.jobTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            runPool.execute(() -> run(job));
+        } catch (RejectedExecutionException e) {
+            job.control.settle();
+            answer(job, JobOutcome.failure("WorkerBusy", "the worker could not start the job; retry it"));
+        }
     }
 
-    private JobOutcome execute(InFlightJob job) {
+    private void run(InFlightJob job) {
         MDC.put(MDC_REQUEST_ID, job.id);
+        JobOutcome outcome;
         try {
-            return runner.apply(job.input);
-        } catch (RuntimeException e) {
+            outcome = runner.run(job.input, job.control);
+        } catch (RuntimeException | Error e) {
             Log.errorf(e, "Job failed unexpectedly");
-            return JobOutcome.failure(e.getClass().getSimpleName(), String.valueOf(e.getMessage()));
+            outcome = JobOutcome.failure("InternalError", "internal error; see the worker log");
+            job.control.settle();
         } finally {
             MDC.remove(MDC_REQUEST_ID);
         }
+        answer(job, outcome);
     }
 
-    /** Posts a job's result once; whoever answers a job first (the job, or the drain deadline) wins. */
-    private void deliver(InFlightJob job, JobOutcome outcome) {
+    /** A job past its deadline: its work is cancelled and a TimeoutError posted; its slot waits for the work to end. */
+    private void timeOut(InFlightJob job) {
         if (!job.answered.compareAndSet(false, true)) {
             return;
         }
+        String reason = "the job did not finish within " + config.jobTimeout().toSeconds()
+                + " s (validator.runpod.job-timeout)";
+        withRequestId(job.id, () -> Log.warnf("Job past its deadline: its work is cancelled, a TimeoutError posted"));
+        job.control.cancel(reason);
+        post(job, bodies.of(JobOutcome.failure("TimeoutError", reason), stopPod()), config.postAttempts(), false);
+    }
+
+    /** RunPod asked to stop a job (cancelled, expired): its work is cancelled and, as runpod-python does, no answer. */
+    private void stop(String jobId) {
+        InFlightJob job = inFlight.get(jobId);
+        if (job == null) {
+            Log.debugf("Stop signal for job %s, which is not running here", jobId);
+            return;
+        }
+        if (!job.answered.compareAndSet(false, true)) {
+            withRequestId(job.id, () -> Log.infof("Stop signal for a job already answered; its work is cancelled"));
+            job.control.cancel("stopped by RunPod");
+            return;
+        }
+        cancelDeadline(job);
+        withRequestId(job.id, () -> Log.infof("Job stopped by RunPod: its work is cancelled, no result is posted"));
+        job.control.cancel("stopped by RunPod");
+        job.answerDone.complete(null);
+    }
+
+    /** Answers a job with its outcome, unless it was answered already (deadline, drain, stop signal). */
+    private void answer(InFlightJob job, JobOutcome outcome) {
+        if (!job.answered.compareAndSet(false, true)) {
+            return;
+        }
+        cancelDeadline(job);
+        if (service.failure().isPresent()) {
+            giveUp("engine", "Fatal engine error: " + service.failure().get(), service.failure().get());
+        }
+        post(job, bodies.of(outcome, stopPod()), config.postAttempts(), !outcome.failed());
+    }
+
+    private boolean stopPod() {
+        return fatal.get();
+    }
+
+    private static void cancelDeadline(InFlightJob job) {
+        ScheduledFuture<?> deadline = job.deadline;
+        if (deadline != null) {
+            deadline.cancel(false);
+        }
+    }
+
+    /** Posts a job's answer on the post pool; {@code answerDone} completes when it is over. */
+    private void post(InFlightJob job, byte[] body, int attempts, boolean resultBody) {
+        Runnable task = () -> deliver(job, body, attempts, resultBody);
+        try {
+            postPool.execute(task);
+        } catch (RejectedExecutionException e) {
+            task.run();
+        }
+    }
+
+    private void deliver(InFlightJob job, byte[] body, int attempts, boolean resultBody) {
         MDC.put(MDC_REQUEST_ID, job.id);
         try {
-            service.failure().ifPresent(this::onFatal);
-            boolean stopPod = fatal.get();
-            byte[] body = bodies.of(outcome, stopPod);
-            boolean posted = post(job.id, body, config.postAttempts());
-            if (!posted && !outcome.failed()) {
+            boolean posted = post(job.id, body, attempts);
+            if (!posted && resultBody) {
                 // Leave the client a failed job rather than a completed one without output.
                 posted = post(job.id, bodies.error("ResultDeliveryError", "the worker could not deliver the result",
-                        stopPod), 1);
+                        stopPod()), 1);
             }
             long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - job.takenNanos);
             if (!posted) {
-                Log.errorf("Job result could not be posted to RunPod after %d ms; the job is lost", millis);
-            } else if (outcome.failed()) {
-                Log.warnf("Job failed in %d ms: %s", millis, outcome.error());
+                Log.errorf("Job answer could not be posted to RunPod after %d ms; the job is lost", millis);
+            } else if (!resultBody) {
+                Log.warnf("Job failed in %d ms", millis);
             } else {
                 Log.infof("Job done in %d ms", millis);
             }
         } finally {
             MDC.remove(MDC_REQUEST_ID);
-            release(job);
+            job.answerDone.complete(null);
         }
     }
 
-    /** Posts a body, retrying 5xx answers and I/O errors with backoff; 4xx answers are final. */
+    /**
+     * Posts a body, retrying 5xx answers and I/O errors with backoff; 4xx answers are final. Once the grace period
+     * is over, a post waiting to retry makes its last attempt at once.
+     */
     private boolean post(String jobId, byte[] body, int attempts) {
         Backoff backoff = new Backoff(config.backoffInitial(), config.backoffMax());
-        for (int attempt = 1; attempt <= attempts; attempt++) {
+        int last = attempts;
+        for (int attempt = 1; attempt <= last; attempt++) {
             String problem;
             try {
-                int status = client.post(urls.done(jobId), jobId, body);
+                Duration timeout = lastCall.getCount() == 0 ? LAST_POST_TIMEOUT : RunPodClient.POST_TIMEOUT;
+                int status = client.post(urls.done(jobId), jobId, body, timeout);
                 if (status >= 200 && status <= 299) {
                     return true;
                 }
@@ -267,25 +389,27 @@ final class QueueWorker {
                 Thread.currentThread().interrupt();
                 return false;
             }
-            if (attempt < attempts) {
+            if (attempt < last) {
                 Duration wait = backoff.next();
-                Log.warnf("Job-done failed (%s); attempt %d of %d in %d ms", problem, attempt + 1, attempts,
+                Log.warnf("Job-done failed (%s); attempt %d of %d in %d ms", problem, attempt + 1, last,
                         wait.toMillis());
                 try {
-                    Thread.sleep(wait);
+                    if (lastCall.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+                        last = attempt + 1;
+                    }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return false;
                 }
             } else {
-                Log.errorf("Job-done failed (%s) after %d attempts", problem, attempts);
+                Log.errorf("Job-done failed (%s) after %d attempts", problem, attempt);
             }
         }
         return false;
     }
 
     private void release(InFlightJob job) {
-        inFlight.remove(job.id);
+        inFlight.remove(job.id, job);
         synchronized (slots) {
             slots.notifyAll();
         }
@@ -303,20 +427,65 @@ final class QueueWorker {
         stopSignal.await(wait.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** After an answer without a job: a real long-poll took its time; a quick one is followed by 0.2-1 s. */
+    private void pauseAfterEmpty(long startNanos) throws InterruptedException {
+        if (System.nanoTime() - startNanos < QUICK_ANSWER.toNanos()) {
+            pause(Duration.ofMillis(ThreadLocalRandom.current().nextLong(200, 1001)));
+        }
+    }
+
+    /** Long-polls RunPod's stop channel while the worker takes jobs, and stops the jobs it names. */
+    private void stopLoop(URI channel) {
+        Backoff errors = new Backoff(config.backoffInitial(), config.backoffMax());
+        try {
+            while (!stopping) {
+                long start = System.nanoTime();
+                switch (client.stopSignals(channel)) {
+                    case StopPoll.Stop stop -> {
+                        errors.reset();
+                        stop.jobIds().forEach(this::stop);
+                        if (stop.jobIds().isEmpty() && System.nanoTime() - start < QUICK_ANSWER.toNanos()) {
+                            pause(QUICK_ANSWER);
+                        }
+                    }
+                    case StopPoll.NotOffered absent -> {
+                        Log.infof("RunPod does not offer the stop channel here (HTTP 404); jobs end by their deadline. "
+                                + "Asking again in %d min", STOP_CHANNEL_ABSENT_WAIT.toMinutes());
+                        pause(STOP_CHANNEL_ABSENT_WAIT);
+                    }
+                    case StopPoll.RateLimited limited -> pause(limited.delay());
+                    case StopPoll.Failed failed -> {
+                        if (stopping) {
+                            break;
+                        }
+                        Duration wait = errors.next();
+                        Log.warnf("%s; retrying in %d ms", failed.why(), wait.toMillis());
+                        pause(wait);
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            // Jobs still end by their deadline; the stop channel is a convenience.
+            Log.errorf(e, "The stop-channel loop failed; jobs end by their deadline");
+        }
+    }
+
     /**
-     * A fatal engine error: stop taking, answer the jobs in flight with {@code stopPod} so that RunPod refreshes this
-     * worker, report unhealthy, then end the process.
+     * Ends the worker after a failure it cannot serve through: stop taking, let the jobs in flight answer (with
+     * {@code stopPod}, so that RunPod refreshes this worker) within the grace period, report unhealthy, then end the
+     * process.
      */
-    private void onFatal(String reason) {
+    private void giveUp(String check, String what, String reason) {
         if (!fatal.compareAndSet(false, true)) {
             return;
         }
-        Log.errorf("Fatal engine error: %s. No more jobs are taken; results carry stopPod so that RunPod refreshes "
-                + "this worker", reason);
+        Log.errorf("%s. No more jobs are taken; results carry stopPod so that RunPod refreshes this worker", what);
         stopTaking();
         Thread.ofPlatform().name("runpod-fatal").daemon(true).start(() -> {
             awaitInFlight(System.nanoTime() + config.drainTimeout().toNanos());
-            reportUnhealthy("engine", reason);
+            reportUnhealthy(check, reason);
             exitAfterFatal.run();
         });
     }
@@ -337,16 +506,17 @@ final class QueueWorker {
     private void stopTaking() {
         stopping = true;
         stopSignal.countDown();
-        client.abortTake();
+        client.abortPolls();
         synchronized (slots) {
             slots.notifyAll();
         }
     }
 
     /**
-     * Graceful drain, for shutdown: stop taking and abort the open long-poll, let the jobs in flight finish and post
-     * their results within {@code validator.runpod.drain-timeout}, post an error for any still running then, and stop
-     * the heartbeat last.
+     * Graceful drain, for shutdown: stop taking and abort the open long-polls, let the jobs in flight finish and post
+     * their results within {@code validator.runpod.drain-timeout}, fail those still running then, and wait for the
+     * posts still in progress (a retry waiting then makes its last attempt at once) before the heartbeat stops and
+     * the caller closes the HTTP client.
      */
     void drain() {
         long deadline = System.nanoTime() + config.drainTimeout().toNanos();
@@ -355,36 +525,36 @@ final class QueueWorker {
         stopTaking();
         try {
             // A take answered while it was being aborted has its jobs accepted before the wait begins.
-            takeLoopDone.await(5, TimeUnit.SECONDS);
+            takeLoopDone.await(Math.max(0, Math.min(TimeUnit.SECONDS.toNanos(5), deadline - System.nanoTime())),
+                    TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         if (!awaitInFlight(deadline)) {
+            lastCall.countDown();
             for (InFlightJob job : inFlight.values()) {
                 if (job.answered.compareAndSet(false, true)) {
-                    MDC.put(MDC_REQUEST_ID, job.id);
-                    try {
-                        boolean posted = post(job.id, bodies.error("WorkerShutdown", "the worker shut down before the "
-                                + "job finished (validator.runpod.drain-timeout " + config.drainTimeout().toSeconds()
-                                + " s)", fatal.get()), 1);
-                        Log.warnf("Job still running at the end of the grace period; failed it%s",
-                                posted ? "" : " but could not post that");
-                    } finally {
-                        MDC.remove(MDC_REQUEST_ID);
-                        release(job);
-                    }
+                    cancelDeadline(job);
+                    job.control.cancel("the worker is shutting down");
+                    withRequestId(job.id, () -> Log.warnf("Job still running at the end of the grace period; "
+                            + "failing it"));
+                    post(job, bodies.error("WorkerShutdown", "the worker shut down before the job finished "
+                            + "(validator.runpod.drain-timeout " + config.drainTimeout().toSeconds() + " s)",
+                            stopPod()), 1, false);
                 }
             }
+            awaitAnswers(System.nanoTime() + LAST_POSTS_WAIT.toNanos());
         }
         if (heartbeat != null) {
             heartbeat.close();
         }
         runPool.shutdownNow();
         postPool.shutdown();
+        deadlines.shutdownNow();
         Log.infof("Drained: %d job(s) were in flight at shutdown", held);
     }
 
-    /** Waits until no job is in flight or the deadline passes; true when none is left. */
+    /** Waits until no job is in flight (answered and its work ended) or the deadline passes; true when none is left. */
     private boolean awaitInFlight(long deadlineNanos) {
         synchronized (slots) {
             while (!inFlight.isEmpty()) {
@@ -400,6 +570,20 @@ final class QueueWorker {
                 }
             }
             return true;
+        }
+    }
+
+    /** Waits until every job in flight has its answer posted (or given up), or the deadline passes. */
+    private void awaitAnswers(long deadlineNanos) {
+        for (InFlightJob job : inFlight.values()) {
+            try {
+                job.answerDone.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                Log.warnf("A job's answer was still being posted when the worker stopped waiting: %s", job.id);
+            }
         }
     }
 

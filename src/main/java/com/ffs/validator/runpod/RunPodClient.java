@@ -17,13 +17,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /**
  * The worker's HTTP calls to RunPod, with runpod-python's headers: the raw key as {@code Authorization}, and on
  * result posts its form content type, {@code charset} and {@code X-Request-ID}. Takes, posts and heartbeats each have
- * a client of their own, so that a long-poll or a slow post never holds up a heartbeat, and the take client can be
- * aborted on shutdown without touching the others. Thread-safe.
+ * a client of their own, so that a long-poll or a slow post never holds up a heartbeat, and the long-polls (take and
+ * stop channel) can be aborted on shutdown without touching the posts still in progress. Thread-safe.
  */
 final class RunPodClient implements AutoCloseable {
 
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
-    private static final Duration POST_TIMEOUT = Duration.ofSeconds(60);
+    static final Duration POST_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration DEFAULT_RATE_LIMIT_WAIT = Duration.ofSeconds(5);
 
     /** A job as RunPod hands it out: {@code id} and {@code input} (any JSON, maybe missing); other fields ignored. */
@@ -36,7 +36,10 @@ final class RunPodClient implements AutoCloseable {
         record Jobs(List<QueueJob> jobs, List<String> rejected) implements Take {
         }
 
-        /** No job now: 204, 400 (FlashBoot), an empty or non-JSON 2xx, or the long-poll ran out. */
+        /**
+         * No job now: 204, 400 (FlashBoot), a 2xx without a usable job (empty, {@code {}}, {@code null}, entries
+         * without an id), or the long-poll ran out.
+         */
         record NoJob(String why) implements Take {
         }
 
@@ -49,6 +52,25 @@ final class RunPodClient implements AutoCloseable {
         }
     }
 
+    /** What a stop-channel poll came back with. */
+    sealed interface StopPoll {
+        /** Jobs RunPod asks this worker to stop (maybe none). */
+        record Stop(List<String> jobIds) implements StopPoll {
+        }
+
+        /** 404: RunPod does not offer the stop channel here. */
+        record NotOffered() implements StopPoll {
+        }
+
+        /** 429: wait before asking again. */
+        record RateLimited(Duration delay) implements StopPoll {
+        }
+
+        /** An error status or an I/O failure: back off. */
+        record Failed(String why) implements StopPoll {
+        }
+    }
+
     private final ObjectMapper mapper;
     private final String apiKey;
     private final String userAgent;
@@ -56,17 +78,19 @@ final class RunPodClient implements AutoCloseable {
     private final HttpClient postClient = newClient();
     private final HttpClient pingClient = newClient();
     private volatile HttpClient takeClient = newClient();
-    private volatile boolean takeAborted;
+    private volatile HttpClient stopClient = newClient();
+    private volatile boolean pollsAborted;
 
-    RunPodClient(ObjectMapper mapper, String apiKey, String version, Duration takeTimeout) {
+    /** @param productVersion this service's version, for {@code User-Agent: ffs-validator/<version> (...)} */
+    RunPodClient(ObjectMapper mapper, String apiKey, String productVersion, Duration takeTimeout) {
         this.mapper = mapper;
         this.apiKey = apiKey;
-        this.userAgent = "ffs-validator/" + version + " (" + System.getProperty("os.name") + "; "
+        this.userAgent = "ffs-validator/" + productVersion + " (" + System.getProperty("os.name") + "; "
                 + System.getProperty("os.arch") + ") Language/Java " + Runtime.version().feature();
         this.takeTimeout = takeTimeout;
     }
 
-    /** One long-poll job take. Blocks up to the take timeout; {@link #abortTake()} ends it early. */
+    /** One long-poll job take. Blocks up to the take timeout; {@link #abortPolls()} ends it early. */
     Take take(URI uri) throws InterruptedException {
         HttpClient client = takeClient;
         HttpResponse<String> response;
@@ -76,7 +100,7 @@ final class RunPodClient implements AutoCloseable {
             return new Take.NoJob("no job within the take timeout");
         } catch (IOException e) {
             // A frozen-and-revived worker (FlashBoot) may hold dead keep-alive connections: start afresh.
-            renewTakeClient(client);
+            renewTake(client);
             return new Take.Failed("job take failed: " + e);
         }
         int status = response.statusCode();
@@ -92,7 +116,10 @@ final class RunPodClient implements AutoCloseable {
         return parseJobs(response.body());
     }
 
-    /** Parses a 2xx take body: one job object or an array of them. */
+    /**
+     * Parses a 2xx take body: one job object or an array of them. Entries that are empty ({@code {}}, {@code null})
+     * are no job; entries with content but no usable id are rejected (they cannot be run or answered).
+     */
     Take parseJobs(String body) {
         if (body == null || body.isBlank()) {
             return new Take.NoJob("empty body");
@@ -113,19 +140,74 @@ final class RunPodClient implements AutoCloseable {
         List<String> rejected = new ArrayList<>();
         for (JsonNode entry : entries) {
             JsonNode id = entry.get("id");
+            if (entry.isNull() || entry.isMissingNode() || (entry.isObject() && entry.isEmpty())) {
+                continue;
+            }
             if (!entry.isObject() || id == null || !id.isTextual() || id.asText().isBlank()) {
                 rejected.add(abbreviate(entry.toString()));
             } else {
                 jobs.add(new QueueJob(id.asText(), entry.get("input")));
             }
         }
-        return jobs.isEmpty() && rejected.isEmpty() ? new Take.NoJob("empty job list") : new Take.Jobs(jobs, rejected);
+        if (jobs.isEmpty() && rejected.isEmpty()) {
+            return new Take.NoJob("no job in the answer: " + abbreviate(body));
+        }
+        return new Take.Jobs(jobs, rejected);
     }
 
-    /** Aborts a take in progress and any later one: used once, on shutdown. */
-    void abortTake() {
-        takeAborted = true;
+    /**
+     * One long-poll of RunPod's stop channel, as runpod-python reads it: 204 nothing to stop, 200 with
+     * {@code {"jobsToStop": [...]}} (entries that are not strings are dropped), 404 not offered. {@link #abortPolls()}
+     * ends it early.
+     */
+    StopPoll stopSignals(URI uri) throws InterruptedException {
+        HttpClient client = stopClient;
+        HttpResponse<String> response;
+        try {
+            response = client.send(request(uri, takeTimeout).GET().build(), HttpResponse.BodyHandlers.ofString());
+        } catch (HttpTimeoutException e) {
+            return new StopPoll.Stop(List.of());
+        } catch (IOException e) {
+            renewStop(client);
+            return new StopPoll.Failed("stop poll failed: " + e);
+        }
+        int status = response.statusCode();
+        if (status == 204) {
+            return new StopPoll.Stop(List.of());
+        }
+        if (status == 404) {
+            return new StopPoll.NotOffered();
+        }
+        if (status == 429) {
+            return new StopPoll.RateLimited(retryAfter(response).orElse(DEFAULT_RATE_LIMIT_WAIT));
+        }
+        if (status < 200 || status > 299) {
+            return new StopPoll.Failed("stop poll answered HTTP " + status + ": " + abbreviate(response.body()));
+        }
+        JsonNode root;
+        try {
+            root = response.body() == null || response.body().isBlank() ? null : mapper.readTree(response.body());
+        } catch (IOException e) {
+            return new StopPoll.Failed("stop poll answered with a body that is not JSON: "
+                    + abbreviate(response.body()));
+        }
+        List<String> ids = new ArrayList<>();
+        JsonNode list = root == null ? null : root.get("jobsToStop");
+        if (list != null && list.isArray()) {
+            list.forEach(id -> {
+                if (id.isTextual()) {
+                    ids.add(id.asText());
+                }
+            });
+        }
+        return new StopPoll.Stop(List.copyOf(ids));
+    }
+
+    /** Aborts the long-polls in progress (take, stop channel) and any later ones: used once, on shutdown. */
+    synchronized void abortPolls() {
+        pollsAborted = true;
         takeClient.shutdownNow();
+        stopClient.shutdownNow();
     }
 
     /**
@@ -135,7 +217,12 @@ final class RunPodClient implements AutoCloseable {
      * @throws IOException when the post did not get an answer
      */
     int post(URI uri, String jobId, byte[] body) throws IOException, InterruptedException {
-        HttpRequest request = request(uri, POST_TIMEOUT)
+        return post(uri, jobId, body, POST_TIMEOUT);
+    }
+
+    /** As {@link #post(URI, String, byte[])}, waiting at most {@code timeout} for the answer. */
+    int post(URI uri, String jobId, byte[] body, Duration timeout) throws IOException, InterruptedException {
+        HttpRequest request = request(uri, timeout)
                 .setHeader("Content-Type", "application/x-www-form-urlencoded")
                 .header("charset", "utf-8")
                 .header("X-Request-ID", jobId)
@@ -163,9 +250,18 @@ final class RunPodClient implements AutoCloseable {
         return b;
     }
 
-    private synchronized void renewTakeClient(HttpClient broken) {
-        if (takeClient == broken && !takeAborted) {
+    /** A fresh take client in place of a broken one, unless the polls were aborted. */
+    private synchronized void renewTake(HttpClient broken) {
+        if (takeClient == broken && !pollsAborted) {
             takeClient = newClient();
+            broken.shutdownNow();
+        }
+    }
+
+    /** A fresh stop-channel client in place of a broken one, unless the polls were aborted. */
+    private synchronized void renewStop(HttpClient broken) {
+        if (stopClient == broken && !pollsAborted) {
+            stopClient = newClient();
             broken.shutdownNow();
         }
     }
@@ -195,6 +291,7 @@ final class RunPodClient implements AutoCloseable {
     @Override
     public void close() {
         takeClient.shutdownNow();
+        stopClient.shutdownNow();
         postClient.shutdownNow();
         pingClient.shutdownNow();
     }

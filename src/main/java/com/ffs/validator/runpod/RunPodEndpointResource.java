@@ -13,7 +13,7 @@ import com.ffs.validator.validation.ValidationService;
 public class RunPodEndpointResource extends RunPodRoutes {
 
     public RunPodEndpointResource(JobStore store, ValidationService service, RunPodConfig config,
-            ObjectMapper mapper) {
-        super(store, service, config, mapper);
+            ObjectMapper mapper, RunPodWorker worker) {
+        super(store, service, config, mapper, worker);
     }
 }

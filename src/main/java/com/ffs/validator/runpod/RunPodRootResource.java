@@ -12,7 +12,8 @@ import com.ffs.validator.validation.ValidationService;
 @Tag(name = "RunPod-style jobs")
 public class RunPodRootResource extends RunPodRoutes {
 
-    public RunPodRootResource(JobStore store, ValidationService service, RunPodConfig config, ObjectMapper mapper) {
-        super(store, service, config, mapper);
+    public RunPodRootResource(JobStore store, ValidationService service, RunPodConfig config, ObjectMapper mapper,
+            RunPodWorker worker) {
+        super(store, service, config, mapper, worker);
     }
 }

@@ -29,23 +29,35 @@ public abstract class RunPodRoutes {
 
     private static final long MAX_WAIT_MS = 300_000;
 
+    /** Why /run and /status are refused behind RunPod's load balancer. */
+    static final String LOAD_BALANCED = "this worker runs behind RunPod's load balancer, where each request may reach "
+            + "another worker and jobs live in one worker's memory, so /run and /status cannot work here: use /runsync "
+            + "(the result comes in its answer) or POST /v1/validate";
+
     private final JobStore store;
     private final ValidationService service;
     private final RunPodConfig config;
     private final ObjectMapper mapper;
+    private final RunPodWorker worker;
 
-    protected RunPodRoutes(JobStore store, ValidationService service, RunPodConfig config, ObjectMapper mapper) {
+    protected RunPodRoutes(JobStore store, ValidationService service, RunPodConfig config, ObjectMapper mapper,
+            RunPodWorker worker) {
         this.store = store;
         this.service = service;
         this.config = config;
         this.mapper = mapper;
+        this.worker = worker;
     }
 
     @POST
     @Path("run")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Queue a job", description = "Body {\"input\": <validation request>}; returns the job id.")
+    @Operation(summary = "Queue a job", description = "Body {\"input\": <validation request>}; returns the job id. "
+            + "Refused (400) on a RunPod load-balancing worker, where /status could reach another worker.")
     public RestResponse<Object> run(String body) {
+        if (worker.loadBalanced()) {
+            return error(RestResponse.Status.BAD_REQUEST, LOAD_BALANCED);
+        }
         return withJob(body, false, job -> ok(new JobEnvelope(job.id, job.state(), null, null, null, null)));
     }
 
@@ -63,7 +75,7 @@ public abstract class RunPodRoutes {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            JobEnvelope envelope = job.envelope();
+            JobEnvelope envelope = envelope(job);
             job.markDelivered();
             return ok(envelope);
         });
@@ -73,7 +85,10 @@ public abstract class RunPodRoutes {
     @Path("status/{id}")
     @Operation(summary = "A job's status and, once finished, its output")
     public RestResponse<Object> status(@PathParam("id") String id) {
-        return store.find(id).map(job -> ok(job.envelope())).orElseGet(() -> notFound(id));
+        if (worker.loadBalanced()) {
+            return error(RestResponse.Status.BAD_REQUEST, LOAD_BALANCED);
+        }
+        return store.find(id).map(job -> ok(envelope(job))).orElseGet(() -> notFound(id));
     }
 
     @POST
@@ -96,6 +111,11 @@ public abstract class RunPodRoutes {
     @Operation(summary = "RunPod-style job and worker counts")
     public Map<String, Object> health() {
         return store.health(service.ready());
+    }
+
+    /** A failed job's error is runpod-python's JSON report as a string, the same as on RunPod's queue. */
+    private JobEnvelope envelope(JobStore.Job job) {
+        return job.envelope(worker.bodies()::report);
     }
 
     private record Parsed(JsonNode input, RestResponse<Object> error) {

@@ -44,6 +44,7 @@ public class RunPodWorker {
     private final Vertx vertx;
     private final Config appConfig;
     private volatile RunPodEnvironment environment;
+    private volatile ResultBodies bodies;
     private volatile boolean draining;
     private QueueWorker queue;
     private RunPodClient client;
@@ -71,6 +72,23 @@ public class RunPodWorker {
             }
         }
         return env;
+    }
+
+    /** Whether this process is a RunPod load-balancing worker, where requests of one client may reach any worker. */
+    boolean loadBalanced() {
+        return config.worker() && environment().mode() == RunPodMode.LOAD_BALANCING;
+    }
+
+    /** Result bodies and error reports as runpod-python writes them, with this worker's identity. */
+    ResultBodies bodies() {
+        ResultBodies b = bodies;
+        if (b == null) {
+            RunPodEnvironment env = environment();
+            b = new ResultBodies(mapper, env.hostname(), env.workerId(), RunPodProtocol.VERSION,
+                    config.maxResultBytes());
+            bodies = b;
+        }
+        return b;
     }
 
     void routes(@Observes Router router) {
@@ -117,13 +135,13 @@ public class RunPodWorker {
         RunPodEnvironment env = environment();
         RunPodMode mode = env.mode();
         installSignalHandlers();
-        ResultBodies bodies = new ResultBodies(mapper, env.hostname(), env.workerId(), version(),
-                config.maxResultBytes());
+        ResultBodies bodies = bodies();
         switch (mode) {
             case QUEUE -> {
-                client = new RunPodClient(mapper, env.apiKey(), version(), config.takeTimeout());
+                client = new RunPodClient(mapper, env.apiKey(), productVersion(), config.takeTimeout());
                 queue = new QueueWorker(config, env, client, bodies, runner::run,
-                        QueueWorker.service(service::ready, service::failure), version(), () -> exit(1));
+                        QueueWorker.service(service::ready, service::failure), RunPodProtocol.VERSION,
+                        () -> exit(1));
                 Log.infof("RunPod queue worker %s: jobs are taken once models are ready", env.workerId());
                 queue.start();
             }
@@ -152,6 +170,8 @@ public class RunPodWorker {
     void onStop(@Observes ShutdownEvent event) {
         draining = true;
         if (queue != null) {
+            // Returns once result posts still retrying have ended (within the grace period): only then may the
+            // HTTP client close.
             queue.drain();
         }
         if (client != null) {
@@ -203,8 +223,8 @@ public class RunPodWorker {
         Quarkus.asyncExit(code);
     }
 
-    private String version() {
-        return "ffs-validator/" + appConfig.getOptionalValue("quarkus.application.version", String.class)
-                .orElse("unknown");
+    /** This service's version, for the User-Agent of calls to RunPod. */
+    private String productVersion() {
+        return appConfig.getOptionalValue("quarkus.application.version", String.class).orElse("unknown");
     }
 }

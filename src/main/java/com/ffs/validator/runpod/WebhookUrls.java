@@ -19,6 +19,7 @@ final class WebhookUrls {
 
     private static final String TAKE_SEGMENT = "/job-take/";
     private static final String TAKE_BATCH_SEGMENT = "/job-take-batch/";
+    private static final String STOP_SEGMENT = "/job-stop/";
 
     private final String take;
     private final String done;
@@ -53,6 +54,15 @@ final class WebhookUrls {
         }
         query.put("job_in_progress", jobInProgress ? "1" : "0");
         return URI.create(withQuery(base, query));
+    }
+
+    /**
+     * RunPod's stop channel, derived as runpod-python derives it: the take URL with {@code /job-take/} replaced by
+     * {@code /job-stop/}, its query string kept. Empty when the take template has no {@code /job-take/} segment.
+     */
+    Optional<URI> stop() {
+        return take.contains(TAKE_SEGMENT) ? Optional.of(URI.create(take.replace(TAKE_SEGMENT, STOP_SEGMENT)))
+                : Optional.empty();
     }
 
     /** The job-done URL for one job. */

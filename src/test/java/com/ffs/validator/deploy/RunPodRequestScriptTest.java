@@ -18,9 +18,9 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 /**
- * scripts/runpod-request.sh against a load-balancing endpoint: the URL form RunPod gives such endpoints, the retries
- * of "no workers available" while workers start, and /status polls pinned to the worker that holds the job, played
- * against a fake of RunPod's load balancer in front of one worker.
+ * scripts/runpod-request.sh against a load-balancing endpoint: the URL form RunPod gives such endpoints, jobs sent to
+ * /runsync (a load-balancing worker refuses /run and /status) and retried while workers start, played against a fake
+ * of RunPod's load balancer in front of one worker.
  */
 class RunPodRequestScriptTest {
 
@@ -50,7 +50,6 @@ class RunPodRequestScriptTest {
 
     private int startLoadBalancer() throws IOException {
         AtomicInteger runs = new AtomicInteger();
-        AtomicInteger polls = new AtomicInteger();
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", exchange -> {
             exchange.getRequestBody().readAllBytes();
@@ -58,22 +57,11 @@ class RunPodRequestScriptTest {
             String pin = exchange.getRequestHeaders().getFirst("X-Runpod-Worker-Id");
             seen.add(new Seen(exchange.getRequestMethod(), path, exchange.getRequestHeaders().getFirst("Authorization"),
                     exchange.getRequestHeaders().getFirst("Content-Type"), pin));
-            if (path.equals("/run")) {
+            if (path.equals("/runsync")) {
                 if (runs.incrementAndGet() == 1) {
                     send(exchange, 400, "{\"error\":\"no workers available\"}", Map.of());
                 } else {
-                    send(exchange, 200, "{\"id\":\"job-1\",\"status\":\"IN_QUEUE\"}",
-                            Map.of("X-Runpod-Worker-Id", "worker-7"));
-                }
-            } else if (path.equals("/status/job-1")) {
-                if (!"strict worker-7".equals(pin)) {
-                    // Another worker never saw the job.
-                    send(exchange, 404, "{\"error\":\"job 'job-1' not found\"}", Map.of("X-Runpod-Worker-Id", "w-2"));
-                } else if (polls.incrementAndGet() < 2) {
-                    send(exchange, 200, "{\"id\":\"job-1\",\"status\":\"IN_PROGRESS\"}",
-                            Map.of("X-Runpod-Worker-Id", "worker-7"));
-                } else {
-                    send(exchange, 200, "{\"id\":\"job-1\",\"status\":\"COMPLETED\",\"output\":{\"results\":"
+                    send(exchange, 200, "{\"id\":\"sync-1\",\"status\":\"COMPLETED\",\"output\":{\"results\":"
                             + "[{\"nsfw\":{\"is_nsfw\":false}}]}}", Map.of("X-Runpod-Worker-Id", "worker-7"));
                 }
             } else {
@@ -105,7 +93,7 @@ class RunPodRequestScriptTest {
                 "--load-balancing", "--dry-run", "--action", "nsfw", "https://example.com/a.jpg");
         String output = finish(p);
         assertThat(p.exitValue()).as(output).isZero();
-        assertThat(output).startsWith("POST https://oar9l8rt41v77.api.runpod.ai/runsync\n")
+        assertThat(output).startsWith("POST https://oar9l8rt41v77.api.runpod.ai/runsync?wait=300000\n")
                 .contains("{\"input\": {\"action\": \"nsfw\", \"images\": [\"https://example.com/a.jpg\"]}}");
 
         Process queue = script(Map.of("RUNPOD_ENDPOINT_ID", "oar9l8rt41v77"), "--dry-run", "--async", "https://a.jpg");
@@ -113,19 +101,27 @@ class RunPodRequestScriptTest {
     }
 
     @Test
-    void anAsynchronousJobIsRetriedWhileWorkersStartAndPolledOnItsWorker() throws Exception {
+    void aJobIsSentToRunsyncAndRetriedWhileWorkersStart() throws Exception {
         int port = startLoadBalancer();
         Process p = script(Map.of("RUNPOD_BASE_URL", "http://127.0.0.1:" + port, "RUNPOD_API_KEY", "rpa_test",
-                "RETRY_INTERVAL", "0.1", "POLL_INTERVAL", "0.1"), "--load-balancing", "--async", "https://a.jpg");
+                "RETRY_INTERVAL", "0.1"), "--load-balancing", "https://a.jpg");
         String output = finish(p);
         assertThat(p.exitValue()).as(output).isZero();
-        assertThat(output).contains("no workers available yet, retry 1 of 3", "job job-1: IN_QUEUE (worker worker-7)",
-                "COMPLETED", "\"is_nsfw\"");
-
+        assertThat(output).contains("no workers available yet, retry 1 of 3", "COMPLETED", "\"is_nsfw\"");
         assertThat(seen).allSatisfy(s -> assertThat(s.authorization()).isEqualTo("Bearer rpa_test"));
-        assertThat(seen).filteredOn(s -> s.method().equals("POST")).hasSize(2)
-                .allSatisfy(s -> assertThat(s.contentType()).isEqualTo("application/json"));
-        assertThat(seen).filteredOn(s -> s.method().equals("GET")).hasSize(2)
-                .allSatisfy(s -> assertThat(s.workerId()).isEqualTo("strict worker-7"));
+        assertThat(seen).hasSize(2).allSatisfy(s -> {
+            assertThat(s.method()).isEqualTo("POST");
+            assertThat(s.path()).isEqualTo("/runsync");
+            assertThat(s.contentType()).isEqualTo("application/json");
+        });
+    }
+
+    @Test
+    void anAsynchronousJobIsRefusedForALoadBalancingEndpoint() throws Exception {
+        Process p = script(Map.of("RUNPOD_BASE_URL", "http://127.0.0.1:9", "RUNPOD_API_KEY", "rpa_test"),
+                "--load-balancing", "--async", "https://a.jpg");
+        String output = finish(p);
+        assertThat(p.exitValue()).isEqualTo(2);
+        assertThat(output).contains("refuses /run and /status");
     }
 }

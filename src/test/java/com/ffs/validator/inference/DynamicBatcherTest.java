@@ -12,12 +12,17 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
 /** The dynamic batcher without ONNX Runtime: a runner that echoes each slot's first value. */
 class DynamicBatcherTest {
+
+    /** Completes image futures, as the engine's result threads do. */
+    private static final ExecutorService RESULTS = Executors.newFixedThreadPool(2,
+            Thread.ofPlatform().name("test-results-", 0).daemon(true).factory());
 
     private final List<Integer> batchSizes = Collections.synchronizedList(new ArrayList<>());
 
@@ -40,7 +45,7 @@ class DynamicBatcherTest {
     @Test
     void shouldCloseABatchWhenItIsFull() throws Exception {
         try (DynamicBatcher b = new DynamicBatcher("t", 2, 4, Duration.ofSeconds(30), 16, 1, echo(Duration.ZERO),
-                (s, q, r, f) -> { })) {
+                (s, q, r, f) -> { }, RESULTS)) {
             List<CompletableFuture<float[]>> fs = new ArrayList<>();
             for (int i = 1; i <= 4; i++) {
                 fs.add(b.submit(value(i), false));
@@ -54,14 +59,18 @@ class DynamicBatcherTest {
 
     @Test
     void shouldRunAPartialBatchAfterTheDelay() throws Exception {
-        try (DynamicBatcher b = new DynamicBatcher("t", 2, 8, Duration.ofMillis(50), 16, 1, echo(Duration.ZERO),
-                (s, q, r, f) -> { })) {
+        Semaphore runSlots = new Semaphore(1);
+        runSlots.acquire(); // both images join the open batch before it can run, however slow this machine is
+        try (DynamicBatcher b = new DynamicBatcher("t", 2, 8, Duration.ofMillis(50), 16, 1, runSlots,
+                echo(Duration.ZERO), (s, q, r, f) -> { }, RESULTS)) {
             long start = System.nanoTime();
             CompletableFuture<float[]> one = b.submit(value(7), false);
             CompletableFuture<float[]> two = b.submit(value(8), false);
+            runSlots.release();
             assertThat(one.get(5, TimeUnit.SECONDS)).containsExactly(7, -7);
             assertThat(two.get(5, TimeUnit.SECONDS)).containsExactly(8, -8);
-            assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(Duration.ofMillis(45).toNanos());
+            assertThat(System.nanoTime() - start).as("not before the delay")
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(50).toNanos());
             assertThat(batchSizes).containsExactly(2);
         }
     }
@@ -73,35 +82,31 @@ class DynamicBatcherTest {
             release.await();
             return new float[count][2];
         };
-        // 2 queued images at batch size 2 plus one running batch: three batches of 2 fit, the seventh image is refused.
-        try (DynamicBatcher b = new DynamicBatcher("t", 2, 2, Duration.ofMillis(1), 2, 1, blocking,
-                (s, q, r, f) -> { })) {
+        // 2 queued images at batch size 2 plus one running batch: two buffers of 2, the fifth image is refused.
+        try (DynamicBatcher b = new DynamicBatcher("t", 2, 2, Duration.ofSeconds(30), 2, 1, blocking,
+                (s, q, r, f) -> { }, RESULTS)) {
             List<CompletableFuture<float[]>> accepted = new ArrayList<>();
-            CompletableFuture<float[]> refused = null;
-            for (int i = 0; i < 10 && refused == null; i++) {
-                CompletableFuture<float[]> f = b.submit(value(i), false);
-                if (f.isCompletedExceptionally()) {
-                    refused = f;
-                } else {
-                    accepted.add(f);
-                }
-                Thread.sleep(5);
+            for (int i = 0; i < 4; i++) {
+                accepted.add(b.submit(value(i), false));
             }
-            assertThat(refused).isNotNull();
+            CompletableFuture<float[]> refused = b.submit(value(4), false);
             assertThatThrownBy(refused::join).hasCauseInstanceOf(QueueFullException.class);
-            assertThat(accepted).hasSizeBetween(2, 6);
+            assertThat(accepted).noneMatch(CompletableFuture::isCompletedExceptionally);
             release.countDown();
             for (CompletableFuture<float[]> f : accepted) {
                 f.get(5, TimeUnit.SECONDS);
             }
-            assertThat(b.submit(value(1), false).get(5, TimeUnit.SECONDS)).hasSize(2);
+            // A full batch again, so that it runs without waiting for the long delay.
+            CompletableFuture<float[]> again = b.submit(value(1), false);
+            assertThat(b.submit(value(2), false).get(5, TimeUnit.SECONDS)).hasSize(2);
+            assertThat(again.get(5, TimeUnit.SECONDS)).hasSize(2);
         }
     }
 
     @Test
     void shouldFailOnlyTheImageWhoseWriterFailed() throws Exception {
         try (DynamicBatcher b = new DynamicBatcher("t", 2, 2, Duration.ofMillis(20), 8, 1, echo(Duration.ZERO),
-                (s, q, r, f) -> { })) {
+                (s, q, r, f) -> { }, RESULTS)) {
             CompletableFuture<float[]> bad = b.submit(slot -> {
                 throw new IllegalArgumentException("broken image");
             }, false);
@@ -115,7 +120,7 @@ class DynamicBatcherTest {
     void shouldFailEveryImageOfABatchWhoseRunFailed() {
         try (DynamicBatcher b = new DynamicBatcher("t", 2, 2, Duration.ofMillis(5), 8, 1, (buffer, count) -> {
             throw new IllegalStateException("device lost");
-        }, (s, q, r, f) -> { })) {
+        }, (s, q, r, f) -> { }, RESULTS)) {
             CompletableFuture<float[]> f = b.submit(value(1), false);
             assertThatThrownBy(f::join).hasMessageContaining("device lost");
         }
@@ -126,7 +131,7 @@ class DynamicBatcherTest {
         int threads = 16;
         int perThread = 200;
         try (DynamicBatcher b = new DynamicBatcher("t", 2, 8, Duration.ofMillis(2), 32, 2, echo(Duration.ZERO),
-                (s, q, r, f) -> { })) {
+                (s, q, r, f) -> { }, RESULTS)) {
             ExecutorService pool = Executors.newFixedThreadPool(threads);
             List<CompletableFuture<Void>> checks = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
@@ -159,7 +164,7 @@ class DynamicBatcherTest {
             return new float[count][2];
         };
         try (DynamicBatcher b = new DynamicBatcher("t", 2, 2, Duration.ofSeconds(30), 8, 2, overlapping,
-                (s, q, r, f) -> { })) {
+                (s, q, r, f) -> { }, RESULTS)) {
             List<CompletableFuture<float[]>> fs = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
                 fs.add(b.submit(value(i), false));
@@ -176,10 +181,10 @@ class DynamicBatcherTest {
         java.util.concurrent.Semaphore runSlots = new java.util.concurrent.Semaphore(1);
         runSlots.acquire(); // another model's batch is running
         try (DynamicBatcher b = new DynamicBatcher("t", 2, 8, Duration.ofMillis(10), 16, 1, runSlots,
-                echo(Duration.ZERO), (s, q, r, f) -> { })) {
+                echo(Duration.ZERO), (s, q, r, f) -> { }, RESULTS)) {
             List<CompletableFuture<float[]>> fs = new ArrayList<>();
             fs.add(b.submit(value(1), false));
-            Thread.sleep(60); // well past the delay: the batch is due but cannot run
+            awaitQueued(runSlots); // the batch is due: its dispatcher waits for the slot
             for (int i = 2; i <= 6; i++) {
                 fs.add(b.submit(value(i), false));
             }
@@ -193,10 +198,56 @@ class DynamicBatcherTest {
     }
 
     @Test
+    void aBlockedDependentStageShouldHoldNeitherTheRunSlotNorTheNextBatch() throws Exception {
+        Semaphore runSlots = new Semaphore(1);
+        CountDownLatch chained = new CountDownLatch(1);
+        CountDownLatch stageRunning = new CountDownLatch(1);
+        CountDownLatch unblock = new CountDownLatch(1);
+        DynamicBatcher.BatchRunner runner = (buffer, count) -> {
+            // The first image's caller chains its stage before its batch answers, as a pipeline does.
+            chained.await(10, TimeUnit.SECONDS);
+            return echo(Duration.ZERO).run(buffer, count);
+        };
+        try (DynamicBatcher b = new DynamicBatcher("t", 2, 1, Duration.ofMillis(1), 8, 1, runSlots, runner,
+                (s, q, r, f) -> { }, RESULTS)) {
+            CompletableFuture<float[]> first = b.submit(value(1), false);
+            CompletableFuture<Void> stage = first.thenRun(() -> {
+                stageRunning.countDown();
+                try {
+                    unblock.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            chained.countDown();
+            try {
+                assertThat(stageRunning.await(10, TimeUnit.SECONDS)).as("the dependent stage runs").isTrue();
+                assertThat(runSlots.tryAcquire(10, TimeUnit.SECONDS)).as("the run slot is free while it blocks")
+                        .isTrue();
+                runSlots.release();
+                assertThat(b.submit(value(2), false).get(10, TimeUnit.SECONDS)).as("the next image is answered")
+                        .containsExactly(2, -2);
+            } finally {
+                unblock.countDown();
+            }
+            stage.get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void shouldRefuseWorkAfterClose() {
         DynamicBatcher b = new DynamicBatcher("t", 2, 2, Duration.ofMillis(5), 8, 1, echo(Duration.ZERO),
-                (s, q, r, f) -> { });
+                (s, q, r, f) -> { }, RESULTS);
         b.close();
         assertThatThrownBy(() -> b.submit(value(1), false).join()).hasMessageContaining("shut down");
+    }
+
+    /** Waits until a thread waits for one of {@code permits}, failing the test after 10 s. */
+    private static void awaitQueued(Semaphore permits) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!permits.hasQueuedThreads()) {
+            assertThat(System.nanoTime()).as("a dispatcher waits for a run slot").isLessThan(deadline);
+            Thread.sleep(1);
+        }
     }
 }

@@ -12,18 +12,18 @@ class FatalErrorTest {
 
     @Test
     void shouldTreatCudaFaultsAndProviderFailuresAsFatal() {
-        assertThat(InferenceEngine.isFatal(new OrtException(OrtErrorCode.ORT_RUNTIME_EXCEPTION,
+        assertThat(OrtCalls.isFatal(new OrtException(OrtErrorCode.ORT_RUNTIME_EXCEPTION,
                 "CUDA failure 700: an illegal memory access was encountered ; GPU=0"))).isTrue();
-        assertThat(InferenceEngine.isFatal(new OrtException(OrtErrorCode.ORT_FAIL, "CUDNN failure 4: "
+        assertThat(OrtCalls.isFatal(new OrtException(OrtErrorCode.ORT_FAIL, "CUDNN failure 4: "
                 + "CUDNN_STATUS_INTERNAL_ERROR"))).isTrue();
-        assertThat(InferenceEngine.isFatal(new OrtException(OrtErrorCode.ORT_EP_FAIL, "provider failed"))).isTrue();
+        assertThat(OrtCalls.isFatal(new OrtException(OrtErrorCode.ORT_EP_FAIL, "provider failed"))).isTrue();
     }
 
     @Test
     void shouldNotTreatABadInputAsFatal() {
-        assertThat(InferenceEngine.isFatal(new OrtException(OrtErrorCode.ORT_INVALID_ARGUMENT,
+        assertThat(OrtCalls.isFatal(new OrtException(OrtErrorCode.ORT_INVALID_ARGUMENT,
                 "Got invalid dimensions for input: pixel_values"))).isFalse();
-        assertThat(InferenceEngine.isFatal(new OrtException(OrtErrorCode.ORT_RUNTIME_EXCEPTION,
+        assertThat(OrtCalls.isFatal(new OrtException(OrtErrorCode.ORT_RUNTIME_EXCEPTION,
                 "Non-zero status code returned while running Conv node"))).isFalse();
     }
 }

@@ -2,12 +2,18 @@ package com.ffs.validator.inference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -116,6 +122,66 @@ class InferenceEngineTest {
                 TestConfigs.cpu(), new SimpleMeterRegistry());
         assertThatThrownBy(() -> engine.load())
                 .hasMessageContaining("has no input 'images'").hasMessageContaining("pixel_values");
+    }
+
+    @Test
+    void textRequestsShouldQueueOffTheCallersThreadAndBeRefusedWhenTheQueueIsFull() throws Exception {
+        TestConfigs.Inference config = new TestConfigs.Inference(InferenceConfig.Device.CPU);
+        config.maxQueuedTextRequests = 2;
+        AtomicBoolean holdBatches = new AtomicBoolean();
+        CountDownLatch batchRunning = new CountDownLatch(1);
+        CountDownLatch releaseBatch = new CountDownLatch(1);
+        engine = new InferenceEngine(TestConfigs.models(dir.resolve("unused"), true), config,
+                new SimpleMeterRegistry(), (kind, count) -> {
+                    if (holdBatches.get()) {
+                        batchRunning.countDown();
+                        try {
+                            releaseBatch.await(30, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                });
+        engine.load();
+        List<String> texts = List.of("a photo of a dress", "a photo of food");
+        float[][] expected = engine.embedTexts(ModelKind.SIGLIP, texts);
+
+        // An image batch holds the only run slot (CPU runs one session at a time) until the test releases it.
+        holdBatches.set(true);
+        CompletableFuture<float[]> image = engine.infer(ModelKind.NSFW,
+                slot -> Preprocessor.write(solid(1, 2, 3), engine.preprocessing(ModelKind.NSFW), slot), false);
+        try {
+            assertThat(batchRunning.await(10, TimeUnit.SECONDS)).isTrue();
+            List<CompletableFuture<float[][]>> accepted = new ArrayList<>();
+            CompletableFuture<float[][]> refused = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+                accepted.add(engine.embedTextsAsync(ModelKind.SIGLIP, texts));
+                awaitWaiting("text-embeddings"); // the text thread took it and waits for the run slot
+                accepted.add(engine.embedTextsAsync(ModelKind.SIGLIP, texts));
+                accepted.add(engine.embedTextsAsync(ModelKind.SIGLIP, texts));
+                return engine.embedTextsAsync(ModelKind.SIGLIP, texts);
+            }, "no caller waits for the run slot");
+
+            assertThatThrownBy(refused::join).hasCauseInstanceOf(QueueFullException.class)
+                    .hasMessageContaining("siglip text");
+            assertThat(accepted).noneMatch(CompletableFuture::isDone);
+            releaseBatch.countDown();
+            for (CompletableFuture<float[][]> rows : accepted) {
+                assertThat(rows.get(10, TimeUnit.SECONDS)).isDeepEqualTo(expected);
+            }
+            assertThat(image.get(10, TimeUnit.SECONDS)).hasSize(2);
+        } finally {
+            releaseBatch.countDown();
+        }
+    }
+
+    /** Waits until the thread named {@code name} is parked, failing the test after 10 s. */
+    private static void awaitWaiting(String name) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().equals(name)
+                && t.getState() == Thread.State.WAITING)) {
+            assertThat(System.nanoTime()).as("thread %s waits", name).isLessThan(deadline);
+            Thread.sleep(1);
+        }
     }
 
     @Test

@@ -46,6 +46,7 @@ public final class TestConfigs {
         boolean fp16Graphs = true;
         Optional<Path> optimizedModelCache = Optional.empty();
         int instances = 1;
+        int maxQueuedTextRequests = 32;
         final Batching batching = new Batching() {
             public int maxBatchSize() { return 4; }
             public Duration maxQueueDelay() { return Duration.ofMillis(2); }
@@ -77,6 +78,7 @@ public final class TestConfigs {
         public boolean tensorrtFp16() { return tensorrtFp16; }
         public boolean fp16Graphs() { return fp16Graphs; }
         public Optional<Path> optimizedModelCache() { return optimizedModelCache; }
+        public int maxQueuedTextRequests() { return maxQueuedTextRequests; }
         public Batching nsfw() { return batching; }
         public Batching clip() { return batching; }
         public Batching siglip() { return batching; }

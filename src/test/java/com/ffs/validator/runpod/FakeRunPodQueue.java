@@ -28,10 +28,12 @@ import com.sun.net.httpserver.HttpServer;
  * An in-process RunPod queue that speaks the worker protocol as runpod-python's peers do:
  * {@code GET /v2/{endpoint}/job-take/{worker}} (long-poll: one job, or 204 when none came within the hold time),
  * {@code GET /v2/{endpoint}/job-take-batch/{worker}?batch_size=n} (a JSON array), {@code POST
- * /v2/{endpoint}/job-done/{worker}/{job}} and {@code GET /v2/{endpoint}/ping/{worker}}. Every call is recorded with
- * its query, headers and body; calls without the expected {@code Authorization} get 401. Scripted answers (204, 400,
- * 429, 5xx, ...) can be queued for the next takes and posts. A job whose take answer cannot be delivered (the worker
- * hung up) goes back to the head of the queue.
+ * /v2/{endpoint}/job-done/{worker}/{job}}, {@code GET /v2/{endpoint}/ping/{worker}} and the stop channel
+ * {@code GET /v2/{endpoint}/job-stop/{worker}} (long-poll: {@code {"jobsToStop": [...]}}, or 204; 404 when the fake
+ * is told not to offer it). Every call is recorded with its query, headers and body; calls without the expected
+ * {@code Authorization} get 401. Scripted answers (204, 400, 429, 5xx, or a 200 with a given body) can be queued for
+ * the next takes and posts. A job whose take answer cannot be delivered (the worker hung up) goes back to the head of
+ * the queue.
  */
 final class FakeRunPodQueue implements AutoCloseable {
 
@@ -65,7 +67,11 @@ final class FakeRunPodQueue implements AutoCloseable {
     private final HttpServer server;
     private final String apiKey;
     private final LinkedBlockingDeque<String> jobs = new LinkedBlockingDeque<>();
-    private final Deque<Integer> takeAnswers = new ConcurrentLinkedDeque<>();
+    private final Deque<Object> takeAnswers = new ConcurrentLinkedDeque<>();
+    private final LinkedBlockingDeque<String> stopSignals = new LinkedBlockingDeque<>();
+    private final List<Call> stopPolls = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger openTakes = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile boolean stopOffered = true;
     private final Deque<Integer> doneAnswers = new ConcurrentLinkedDeque<>();
     private final List<Call> takes = new CopyOnWriteArrayList<>();
     private final List<Call> dones = new CopyOnWriteArrayList<>();
@@ -132,6 +138,31 @@ final class FakeRunPodQueue implements AutoCloseable {
     /** The next takes answer with these statuses (429 with Retry-After: 1) before jobs are served again. */
     void answerNextTakes(Integer... statuses) {
         takeAnswers.addAll(List.of(statuses));
+    }
+
+    /** The next takes answer 200 with these JSON bodies at once (e.g. {@code {}}), before jobs are served again. */
+    void answerNextTakesWith(String... bodies) {
+        takeAnswers.addAll(List.of(bodies));
+    }
+
+    /** Asks the worker to stop {@code jobId} through the stop channel, as RunPod does when a job is cancelled. */
+    void stopJob(String jobId) {
+        stopSignals.add(jobId);
+    }
+
+    /** Whether the stop channel is served (true) or answered 404, as where RunPod does not offer it. */
+    void offerStopChannel(boolean offered) {
+        stopOffered = offered;
+    }
+
+    List<Call> stopPolls() {
+        return List.copyOf(stopPolls);
+    }
+
+    /** Waits until no take long-poll is held open by the fake (an aborted one is answered after its hold). */
+    void awaitNoOpenTake(Duration timeout) {
+        awaitCall(() -> openTakes.get() == 0 ? Optional.of(new Call("", "", Map.of(), Map.of(), null, 0, 0))
+                : Optional.empty(), timeout, "open takes to be answered");
     }
 
     /** Waits until every scripted take answer has been given. */
@@ -232,6 +263,7 @@ final class FakeRunPodQueue implements AutoCloseable {
                 case "job-take" -> take(exchange, call, 1);
                 case "job-take-batch" -> take(exchange, call, Integer.parseInt(query.getOrDefault("batch_size", "1")));
                 case "job-done" -> done(exchange, call);
+                case "job-stop" -> stop(exchange, call);
                 case "ping" -> {
                     pings.add(call.answered(null, 200));
                     send(exchange, 200, "text/plain", "pong");
@@ -242,7 +274,22 @@ final class FakeRunPodQueue implements AutoCloseable {
     }
 
     private void take(HttpExchange exchange, Call call, int batchSize) throws IOException {
-        Integer scripted = takeAnswers.poll();
+        openTakes.incrementAndGet();
+        try {
+            serveTake(exchange, call, batchSize);
+        } finally {
+            openTakes.decrementAndGet();
+        }
+    }
+
+    private void serveTake(HttpExchange exchange, Call call, int batchSize) throws IOException {
+        Object answer0 = takeAnswers.poll();
+        if (answer0 instanceof String body) {
+            takes.add(call.answered(body, 200));
+            send(exchange, 200, "application/json", body);
+            return;
+        }
+        Integer scripted = (Integer) answer0;
         if (scripted != null) {
             takes.add(call.answered(null, scripted));
             if (scripted == 429) {
@@ -283,6 +330,39 @@ final class FakeRunPodQueue implements AutoCloseable {
             // The write failed, so the worker hung up (an aborted long-poll): the jobs were never handed out.
             for (int i = handed.size() - 1; i >= 0; i--) {
                 jobs.addFirst(handed.get(i));
+            }
+            throw e;
+        }
+    }
+
+    private void stop(HttpExchange exchange, Call call) throws IOException {
+        if (!stopOffered) {
+            stopPolls.add(call.answered(null, 404));
+            send(exchange, 404, "text/plain", "not found");
+            return;
+        }
+        List<String> ids = new ArrayList<>();
+        try {
+            String first = stopSignals.poll(hold.toMillis(), TimeUnit.MILLISECONDS);
+            if (first != null) {
+                ids.add(first);
+                stopSignals.drainTo(ids);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (ids.isEmpty()) {
+            stopPolls.add(call.answered(null, 204));
+            send(exchange, 204, "text/plain", "");
+            return;
+        }
+        String answer = json(Map.of("jobsToStop", ids));
+        stopPolls.add(call.answered(answer, 200));
+        try {
+            send(exchange, 200, "application/json", answer);
+        } catch (IOException e) {
+            for (int i = ids.size() - 1; i >= 0; i--) {
+                stopSignals.addFirst(ids.get(i));
             }
             throw e;
         }

@@ -3,10 +3,16 @@ package com.ffs.validator.runpod;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.lang.reflect.Proxy;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -25,19 +31,19 @@ class JobStoreTest {
 
     /** A store of {@code max} jobs whose jobs finish at once, or, with {@code hold}, when the test releases them. */
     private JobStore store(int max, boolean hold) {
-        RunPodConfig base = new TestRunPodConfig(4, Duration.ofMinutes(1), Duration.ofSeconds(5));
-        RunPodConfig config = (RunPodConfig) Proxy.newProxyInstance(RunPodConfig.class.getClassLoader(),
-                new Class<?>[] {RunPodConfig.class},
-                (proxy, method, args) -> method.getName().equals("maxJobs") ? max : method.invoke(base, args));
+        TestRunPodConfig config = new TestRunPodConfig(4, Duration.ofMinutes(1), Duration.ofSeconds(5));
+        config.maxJobs = max;
         JobRunner runner = new JobRunner(null, new ObjectMapper()) {
             @Override
-            JobOutcome run(JsonNode input) {
-                if (hold) {
-                    try {
+            JobOutcome run(JsonNode input, JobControl control) {
+                try {
+                    if (hold) {
                         release.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
                     }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    control.settle();
                 }
                 return JobOutcome.success(new ValidationResponse(List.of(), null));
             }
@@ -89,6 +95,39 @@ class JobStoreTest {
         running.markDelivered();
         assertThatThrownBy(() -> s.submit(INPUT, true)).isInstanceOf(JobStore.StoreFullException.class);
         assertThat(s.find(running.id)).isPresent();
+    }
+
+    @Test
+    void shouldHoldItsCapacityUnderConcurrentSubmits() throws Exception {
+        int max = 8;
+        JobStore s = store(max, true);
+        int threads = 32;
+        CyclicBarrier start = new CyclicBarrier(threads);
+        AtomicInteger stored = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> submitters = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                submitters.add(pool.submit(() -> {
+                    start.await(10, TimeUnit.SECONDS);
+                    for (int i = 0; i < 20; i++) {
+                        try {
+                            s.submit(INPUT, false);
+                            stored.incrementAndGet();
+                        } catch (JobStore.StoreFullException e) {
+                            // expected once the store is full
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : submitters) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(stored.get()).as("jobs the store took, none finished").isEqualTo(max);
     }
 
     @Test

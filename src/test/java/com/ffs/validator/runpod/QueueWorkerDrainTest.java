@@ -6,6 +6,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -45,25 +48,30 @@ class QueueWorkerDrainTest {
         RunPodEnvironment env = RunPodEnvironment.from(name -> Optional.ofNullable(
                 queue.environment("w9", 100).get(name)));
         client = new RunPodClient(MAPPER, "k", "test", config.takeTimeout());
-        return new QueueWorker(config, env, client, new ResultBodies(MAPPER, "h", "w9", "test", 8_000_000), job,
-                QueueWorker.service(() -> true, Optional::empty), "test", onExit);
+        return new QueueWorker(config, env, client, new ResultBodies(MAPPER, "h", "w9", "test", 8_000_000),
+                QueueWorkerTest.endingOnReturn(job), QueueWorker.service(() -> true, Optional::empty), "test",
+                onExit);
     }
 
-    private static Function<JsonNode, JobOutcome> sleeping(long millis) {
+    private static final JobOutcome OK = JobOutcome.success(new ValidationResponse(List.of(), null));
+
+    /** A stand-in job that runs until {@code release} opens (or its thread is interrupted). */
+    private static Function<JsonNode, JobOutcome> heldBy(CountDownLatch release) {
         return input -> {
             try {
-                Thread.sleep(millis);
+                release.await(60, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            return JobOutcome.success(new ValidationResponse(List.of(), null));
+            return OK;
         };
     }
 
     @Test
     void shouldFinishAndPostJobsInFlightThenStopTheHeartbeatLast() throws Exception {
-        QueueWorker worker = worker(new TestRunPodConfig(2, Duration.ofMinutes(1), Duration.ofSeconds(10)),
-                sleeping(1500), () -> { });
+        CountDownLatch release = new CountDownLatch(1);
+        QueueWorker worker = worker(new TestRunPodConfig(2, Duration.ofMinutes(1), Duration.ofSeconds(20)),
+                heldBy(release), () -> { });
         queue.hold(Duration.ofSeconds(30));
         worker.start();
         queue.enqueue("slow-1", Map.of());
@@ -71,27 +79,28 @@ class QueueWorkerDrainTest {
         queue.awaitPing(p -> "slow-1".equals(p.query().get("job_id")), WAIT, "a heartbeat naming the job");
 
         long start = System.nanoTime();
-        worker.drain();
-        long drainMillis = (System.nanoTime() - start) / 1_000_000;
+        CompletableFuture<Void> drained = CompletableFuture.runAsync(worker::drain);
+        queue.awaitPing(p -> p.nanos() > start && "slow-1".equals(p.query().get("job_id")), WAIT,
+                "a heartbeat while the job drains");
+        assertThat(drained).as("the drain waits for the job").isNotDone();
+        release.countDown();
+        drained.get(WAIT.toSeconds(), TimeUnit.SECONDS);
 
         assertThat(queue.accepted("slow-1")).as("posted before drain returned").isPresent();
         assertThat(FakeRunPodQueue.parse(queue.accepted("slow-1").orElseThrow().body()).has("output")).isTrue();
-        assertThat(drainMillis).as("the 30 s long-poll was aborted").isLessThan(10_000);
-        FakeRunPodQueue.Call post = queue.accepted("slow-1").orElseThrow();
-        assertThat(queue.pings()).as("heartbeats went on while the job drained")
-                .anyMatch(p -> p.nanos() > start && p.nanos() < post.nanos());
-        int pings = queue.pings().size();
-        int takes = queue.takes().size();
-        Thread.sleep(500);
-        assertThat(queue.pings()).as("the heartbeat stopped with the drain").hasSize(pings);
-        assertThat(queue.takes()).as("no take after the drain").hasSize(takes);
+        // The fake holds the open long-poll for 30 s: a take thread that ends sooner had its poll aborted, and with
+        // it and the heartbeat's thread gone, nothing takes or pings any more.
+        QueueWorkerTest.assertThreadsEnd("runpod-take", Duration.ofSeconds(10));
+        assertThat(Thread.getAllStackTraces().keySet()).as("the heartbeat stopped with the drain")
+                .noneMatch(t -> t.getName().equals("runpod-heartbeat"));
         assertThat(worker.jobIds()).isEmpty();
     }
 
     @Test
     void shouldPostAnErrorForAJobTheGracePeriodCannotCover() throws Exception {
+        CountDownLatch never = new CountDownLatch(1);
         QueueWorker worker = worker(new TestRunPodConfig(1, Duration.ofMinutes(1), Duration.ofMillis(500)),
-                sleeping(3000), () -> { });
+                heldBy(never), () -> { });
         worker.start();
         queue.enqueue("stuck-1", Map.of());
         queue.awaitTaken("stuck-1", WAIT);
@@ -101,32 +110,71 @@ class QueueWorkerDrainTest {
         JsonNode body = FakeRunPodQueue.parse(queue.accepted("stuck-1").orElseThrow().body());
         assertThat(FakeRunPodQueue.parse(body.get("error").asText()).get("error_type").asText())
                 .isEqualTo("WorkerShutdown");
-        Thread.sleep(3000);
+        // The drain stopped the job threads; once they are gone, the late result can no longer be posted.
+        QueueWorkerTest.assertThreadsEnd("runpod-job-", WAIT);
         assertThat(queue.posts("stuck-1")).as("the late result is not posted a second time").hasSize(1);
     }
 
     @Test
     void shouldFailAJobThatOverrunsItsDeadline() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
         QueueWorker worker = worker(new TestRunPodConfig(1, Duration.ofMillis(300), Duration.ofSeconds(5)),
-                sleeping(2000), () -> { });
+                heldBy(release), () -> { });
         worker.start();
         queue.enqueue("late-1", Map.of());
 
         JsonNode body = FakeRunPodQueue.parse(queue.awaitResult("late-1", WAIT).body());
         assertThat(FakeRunPodQueue.parse(body.get("error").asText()).get("error_type").asText())
                 .isEqualTo("TimeoutError");
+        release.countDown();
         worker.drain();
+        assertThat(queue.posts("late-1")).hasSize(1);
+    }
+
+    @Test
+    void shouldLetAResultPostThatIsRetryingFinishBeforeDrainReturns() throws Exception {
+        TestRunPodConfig config = new TestRunPodConfig(1, Duration.ofMinutes(1), Duration.ofMillis(200));
+        config.postAttempts = 5;
+        config.backoffInitial = Duration.ofSeconds(1);
+        config.backoffMax = Duration.ofSeconds(1);
+        QueueWorker worker = worker(config, input -> OK, () -> { });
+        queue.answerNextPosts(503);
+        worker.start();
+        queue.enqueue("retried-1", Map.of());
+        awaitPost("retried-1");
+
+        worker.drain(); // the grace period ends while the post waits to retry
+        client.close(); // as the worker does once drained
+
+        assertThat(queue.posts("retried-1")).extracting(FakeRunPodQueue.Call::status).containsExactly(503, 200);
+        assertThat(FakeRunPodQueue.parse(queue.accepted("retried-1").orElseThrow().body()).has("output")).isTrue();
+    }
+
+    private void awaitPost(String jobId) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (queue.posts(jobId).isEmpty()) {
+            assertThat(System.nanoTime()).as("a post for %s", jobId).isLessThan(deadline);
+            Thread.sleep(10);
+        }
     }
 
     @Test
     void shouldRunAtMostConcurrencyJobsAtOnce() throws Exception {
         AtomicInteger running = new AtomicInteger();
         AtomicInteger most = new AtomicInteger();
+        CountDownLatch twoRunning = new CountDownLatch(2);
         QueueWorker worker = worker(new TestRunPodConfig(2, Duration.ofMinutes(1), Duration.ofSeconds(10)), input -> {
             most.accumulateAndGet(running.incrementAndGet(), Math::max);
-            sleeping(300).apply(input);
-            running.decrementAndGet();
-            return JobOutcome.success(new ValidationResponse(List.of(), null));
+            twoRunning.countDown();
+            try {
+                // The first two jobs meet here, so both slots are surely used at once; later ones pass straight on.
+                twoRunning.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                running.decrementAndGet();
+            }
+            return OK;
         }, () -> { });
         for (int i = 0; i < 6; i++) {
             queue.enqueue("c-" + i, Map.of());

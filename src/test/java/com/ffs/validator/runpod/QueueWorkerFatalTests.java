@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.ffs.validator.inference.InferenceEngine;
+import com.ffs.validator.testing.ImageServer;
 import com.ffs.validator.testing.ImageServerTestResource;
 import com.ffs.validator.testing.Readiness;
 
@@ -34,11 +35,16 @@ class QueueWorkerFatalTests {
         Readiness.await();
         FakeRunPodQueue queue = FakeRunPodQueueTestResource.queue();
         String id = QueueWorkerTests.jobId("fatal");
-        queue.enqueue(id, Map.of("action", "nsfw",
-                "images", List.of(ImageServerTestResource.server().slowImage(1500, "formats/red.png"))));
-        queue.awaitTaken(id, WAIT);
+        ImageServer images = ImageServerTestResource.server();
+        images.hold();
+        try {
+            queue.enqueue(id, Map.of("action", "nsfw", "images", List.of(images.heldImage("formats/red.png"))));
+            queue.awaitTaken(id, WAIT);
 
-        engine.markFailed("ONNX Runtime failed: CUDA failure 700: an illegal memory access was encountered");
+            engine.markFailed("ONNX Runtime failed: CUDA failure 700: an illegal memory access was encountered");
+        } finally {
+            images.release();
+        }
 
         JsonNode body = FakeRunPodQueue.parse(queue.awaitResult(id, WAIT).body());
         assertThat(body.get("stopPod").asBoolean()).isTrue();
@@ -52,14 +58,25 @@ class QueueWorkerFatalTests {
         assertThat(report.query()).containsEntry("check", "engine");
         assertThat(report.query().get("reason")).contains("CUDA failure 700");
 
-        // A long-poll that was open when the worker stopped taking stays held by the fake for its hold time (500 ms)
-        // and would hand out the next job to a connection nobody reads; let it expire first.
-        Thread.sleep(1000);
+        // The take loop has ended: nothing can take a job any more. A long-poll that was open when the worker
+        // stopped taking stays held by the fake for its hold time and would hand out a job to a connection nobody
+        // reads; let it be answered first.
+        awaitEnded("runpod-take");
+        queue.awaitNoOpenTake(WAIT);
+        int takes = queue.takes().size();
         String later = QueueWorkerTests.jobId("after-fatal");
         queue.enqueue(later, Map.of("images", List.of(ImageServerTestResource.server().image("formats/red.png"))));
-        int takes = queue.takes().size();
-        Thread.sleep(1500);
         assertThat(queue.takes()).hasSize(takes);
         assertThat(queue.queued()).as("no job is taken after the fatal error").isEqualTo(1);
+    }
+
+    /** Waits until no thread named {@code name} is alive, failing the test after 30 s. */
+    private static void awaitEnded(String name) throws InterruptedException {
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().equals(name)) {
+                t.join(WAIT.toMillis());
+                assertThat(t.isAlive()).as("thread %s ended", name).isFalse();
+            }
+        }
     }
 }

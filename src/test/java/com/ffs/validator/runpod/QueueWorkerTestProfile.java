@@ -30,4 +30,15 @@ public class QueueWorkerTestProfile implements QuarkusTestProfile {
     /** The same worker in a separate application, for tests that leave it broken. */
     public static class Fatal extends QueueWorkerTestProfile {
     }
+
+    /** One job at a time with a short deadline, for tests of deadlines and stop signals. */
+    public static class Deadlines extends QueueWorkerTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            Map<String, String> overrides = new java.util.HashMap<>(super.getConfigOverrides());
+            overrides.put("validator.runpod.concurrency", "1");
+            overrides.put("validator.runpod.job-timeout", "2s");
+            return overrides;
+        }
+    }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -78,6 +79,31 @@ class RunPodClientTest {
         assertThat(client.parseJobs("<html>")).isInstanceOf(Take.Failed.class);
         assertThat(client.parseJobs("{\"id\": \"s\", \"input\": \"plain text\"}")).isInstanceOfSatisfying(
                 Take.Jobs.class, jobs -> assertThat(jobs.jobs().getFirst().input().asText()).isEqualTo("plain text"));
+    }
+
+    @Test
+    void shouldCountAnswersWithoutAUsableJobAsNoJob() {
+        for (String body : new String[] {"{}", "null", "[{}]", "[null, {}]", "[]", "  "}) {
+            assertThat(client.parseJobs(body)).as(body).isInstanceOf(Take.NoJob.class);
+        }
+        assertThat(client.parseJobs("[{}, {\"input\": {}}]")).as("an entry with content but no id is reported")
+                .isInstanceOfSatisfying(Take.Jobs.class, jobs -> {
+                    assertThat(jobs.jobs()).isEmpty();
+                    assertThat(jobs.rejected()).containsExactly("{\"input\":{}}");
+                });
+    }
+
+    @Test
+    void shouldReadTheStopChannelAsRunpodPythonDoes() throws Exception {
+        URI stop = urls.stop().orElseThrow();
+        assertThat(stop.getPath()).isEqualTo("/v2/ep/job-stop/w1");
+        queue.hold(Duration.ZERO);
+        assertThat(client.stopSignals(stop)).isEqualTo(new RunPodClient.StopPoll.Stop(List.of()));
+        queue.stopJob("a-1");
+        queue.stopJob("b-2");
+        assertThat(client.stopSignals(stop)).isEqualTo(new RunPodClient.StopPoll.Stop(List.of("a-1", "b-2")));
+        queue.offerStopChannel(false);
+        assertThat(client.stopSignals(stop)).isInstanceOf(RunPodClient.StopPoll.NotOffered.class);
     }
 
     @Test

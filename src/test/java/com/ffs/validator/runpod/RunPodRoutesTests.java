@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import com.ffs.validator.testing.ImageServer;
 import com.ffs.validator.testing.ImageServerTestResource;
 import com.ffs.validator.testing.Readiness;
 
@@ -92,14 +93,19 @@ class RunPodRoutesTests {
 
     @Test
     void shouldCancelAQueuedOrRunningJob() {
-        String slow = ImageServerTestResource.server().slowImage(3000, "formats/red.png");
-        String id = given().contentType(ContentType.JSON)
-                .body(Map.of("input", Map.of("images", List.of(slow)))).post("/run").then()
-                .statusCode(200).extract().path("id");
-        given().post("/cancel/" + id).then().statusCode(200).body("id", equalTo(id))
-                .body("status", equalTo("CANCELLED"));
-        given().get("/status/" + id).then().statusCode(200).body("status", equalTo("CANCELLED"))
-                .body("$", org.hamcrest.Matchers.not(hasKey("output")));
+        ImageServer images = ImageServerTestResource.server();
+        images.hold();
+        try {
+            String id = given().contentType(ContentType.JSON)
+                    .body(Map.of("input", Map.of("images", List.of(images.heldImage("formats/red.png")))))
+                    .post("/run").then().statusCode(200).extract().path("id");
+            given().post("/cancel/" + id).then().statusCode(200).body("id", equalTo(id))
+                    .body("status", equalTo("CANCELLED"));
+            given().get("/status/" + id).then().statusCode(200).body("status", equalTo("CANCELLED"))
+                    .body("$", org.hamcrest.Matchers.not(hasKey("output")));
+        } finally {
+            images.release();
+        }
     }
 
     @Test
@@ -110,12 +116,18 @@ class RunPodRoutesTests {
 
     @Test
     void shouldFailAJobWithAnUnknownActionReadably() {
-        given().contentType(ContentType.JSON)
+        String error = given().contentType(ContentType.JSON)
                 .body(Map.of("input", Map.of("action", "nude", "images", List.of(image("red.png")))))
                 .post("/runsync").then().statusCode(200)
                 .body("status", equalTo("FAILED"))
                 .body("error", containsString("unknown action 'nude'"))
-                .body("error", containsString("validate, nsfw, fashion, embedding"));
+                .body("error", containsString("validate, nsfw, fashion, embedding"))
+                .extract().path("error");
+        // The same error string as a RunPod queue job's: runpod-python's JSON report.
+        JsonPath report = new JsonPath(error);
+        assertThat(report.getString("error_type")).isEqualTo("RequestException");
+        assertThat(report.getString("error_message")).contains("unknown action 'nude'");
+        assertThat(report.getMap("$")).containsKeys("error_traceback", "hostname", "worker_id", "runpod_version");
     }
 
     @Test

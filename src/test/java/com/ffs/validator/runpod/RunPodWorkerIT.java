@@ -28,8 +28,9 @@ import com.ffs.validator.testing.ImageServer;
 
 /**
  * The packaged jar in the runpod profile, as RunPod starts it: a queue worker against the fake queue that takes, runs
- * and posts jobs and drains on SIGTERM; a load-balancing worker; the one-shot test input and its exit codes. Demo
- * models stand in for the real ones.
+ * and posts jobs and drains on SIGTERM, and answers every taken job once through answers without a job, a stop
+ * signal, a deadline and SIGTERM during retried posts; a load-balancing worker; the one-shot test input and its exit
+ * codes. Demo models stand in for the real ones.
  */
 class RunPodWorkerIT {
 
@@ -59,7 +60,7 @@ class RunPodWorkerIT {
         images.close();
     }
 
-    private Process launch(Map<String, String> env, Path workingDir) throws IOException {
+    private Process launch(Map<String, String> env, Path workingDir, String... properties) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dquarkus.profile=runpod",
@@ -67,8 +68,9 @@ class RunPodWorkerIT {
                 "-Dvalidator.inference.device=cpu",
                 "-Dvalidator.fetch.allow-private=true",
                 // The management interface (health, metrics) on a free port, so parallel runs do not collide.
-                "-Dquarkus.management.port=0",
-                "-jar", JAR.toAbsolutePath().toString()));
+                "-Dquarkus.management.port=0"));
+        command.addAll(List.of(properties));
+        command.addAll(List.of("-jar", JAR.toAbsolutePath().toString()));
         ProcessBuilder builder = new ProcessBuilder(command).directory(workingDir.toFile())
                 .redirectOutput(dir.resolve("stdout.log").toFile())
                 .redirectError(dir.resolve("stderr.log").toFile());
@@ -150,6 +152,80 @@ class RunPodWorkerIT {
     }
 
     @Test
+    void shouldAnswerEveryTakenJobOnceThroughEmptyTakesAStopADeadlineAndSigtermDuringRetriedPosts()
+            throws Exception {
+        queue = new FakeRunPodQueue("it-key");
+        queue.hold(Duration.ofMillis(500));
+        queue.answerNextTakesWith("{}", "null", "[{}]");
+        Map<String, String> env = new HashMap<>(queue.environment("it-worker", 300));
+        env.put("PORT", Integer.toString(freePort()));
+        launch(env, dir, "-Dvalidator.runpod.concurrency=2", "-Dvalidator.runpod.job-timeout=4s",
+                "-Dvalidator.runpod.backoff-initial=500ms", "-Dvalidator.runpod.backoff-max=1s",
+                "-Dvalidator.runpod.drain-timeout=20s");
+
+        // Answers without a usable job come first; then a plain job.
+        queue.enqueue("plain-1", Map.of("action", "nsfw", "images", List.of(images.image("formats/red.png"))));
+        assertThat(FakeRunPodQueue.parse(queue.awaitResult("plain-1", START).body()).has("output"))
+                .as(output()).isTrue();
+        assertThat(queue.takes().subList(0, 3)).extracting(FakeRunPodQueue.Call::body)
+                .containsExactly("{}", "null", "[{}]");
+
+        // Two jobs whose downloads are held: RunPod stops one, the other runs past its deadline.
+        images.hold();
+        queue.enqueue("stopped-2", Map.of("action", "nsfw", "images",
+                List.of(images.heldImage("formats/red.png"))));
+        queue.awaitTaken("stopped-2", Duration.ofSeconds(30));
+        queue.stopJob("stopped-2");
+        queue.enqueue("late-3", Map.of("action", "nsfw", "images", List.of(images.heldImage("formats/red.png"))));
+        JsonNode late = FakeRunPodQueue.parse(queue.awaitResult("late-3", Duration.ofSeconds(30)).body());
+        assertThat(FakeRunPodQueue.parse(late.get("error").asText()).get("error_type").asText())
+                .isEqualTo("TimeoutError");
+        images.release();
+
+        // A result whose post is refused twice; SIGTERM arrives while it waits to retry.
+        queue.answerNextPosts(503, 503);
+        queue.enqueue("retried-4", Map.of("action", "nsfw", "images", List.of(images.image("formats/red.png"))));
+        awaitPost("retried-4");
+        process.destroy();
+        assertThat(exitCode(Duration.ofSeconds(60))).as("exit code after SIGTERM; output:\n%s", output()).isZero();
+
+        assertThat(queue.posts("retried-4")).extracting(FakeRunPodQueue.Call::status).containsExactly(503, 503, 200);
+        assertThat(queue.posts("stopped-2")).as("nothing is posted for a stopped job").isEmpty();
+        for (String id : takenIds()) {
+            if (!id.equals("stopped-2")) {
+                assertThat(queue.posts(id).stream().filter(c -> c.status() == 200)).as("answers to %s", id)
+                        .hasSize(1);
+            }
+        }
+        assertThat(takenIds()).containsExactlyInAnyOrder("plain-1", "stopped-2", "late-3", "retried-4");
+        assertThat(queue.unauthorized()).isEmpty();
+    }
+
+    /** Ids of the jobs the fake handed out. */
+    private List<String> takenIds() {
+        List<String> ids = new ArrayList<>();
+        for (FakeRunPodQueue.Call take : queue.takes()) {
+            if (take.status() == 200 && take.body() != null) {
+                JsonNode body = FakeRunPodQueue.parse(take.body());
+                for (JsonNode job : body.isArray() ? body : List.of(body)) {
+                    if (job != null && job.hasNonNull("id")) {
+                        ids.add(job.get("id").asText());
+                    }
+                }
+            }
+        }
+        return ids;
+    }
+
+    private void awaitPost(String jobId) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (queue.posts(jobId).isEmpty()) {
+            assertThat(System.nanoTime()).as("a post for %s; output:%n%s", jobId, output()).isLessThan(deadline);
+            Thread.sleep(10);
+        }
+    }
+
+    @Test
     void shouldServeALoadBalancerAndTheRequestScript() throws Exception {
         int port = freePort();
         int healthPort = freePort();
@@ -171,7 +247,13 @@ class RunPodWorkerIT {
         assertThat(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ping")).build(),
                 HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(200);
 
-        ProcessBuilder script = new ProcessBuilder("bash", "scripts/runpod-request.sh", "--async",
+        // Behind the load balancer jobs live in one worker's memory: /run is refused, /runsync answers at once.
+        HttpResponse<String> run = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/run"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"input\": {\"images\": [\"https://x/a.png\"]}}"))
+                .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(run.statusCode()).isEqualTo(400);
+        assertThat(run.body()).contains("/runsync", "/v1/validate");
+        ProcessBuilder script = new ProcessBuilder("bash", "scripts/runpod-request.sh",
                 images.image("formats/red.png"), images.image("formats/green.jpg"))
                 .redirectErrorStream(true);
         script.environment().put("RUNPOD_BASE_URL", "http://127.0.0.1:" + port + "/v2/local");

@@ -3,12 +3,41 @@ package com.ffs.validator.runpod;
 import java.time.Duration;
 import java.util.Optional;
 
-/** RunPodConfig for plain unit tests: the defaults, with quick backoffs and settable grace periods. */
-record TestRunPodConfig(int concurrency, Duration jobTimeout, Duration drainTimeout) implements RunPodConfig {
+/** RunPodConfig for plain unit tests: the defaults, with quick backoffs and settable limits. */
+final class TestRunPodConfig implements RunPodConfig {
+
+    private final int concurrency;
+    private final Duration jobTimeout;
+    private final Duration drainTimeout;
+    int maxJobs = 100;
+    int postAttempts = 3;
+    Duration backoffInitial = Duration.ofMillis(20);
+    Duration backoffMax = Duration.ofMillis(100);
+
+    TestRunPodConfig(int concurrency, Duration jobTimeout, Duration drainTimeout) {
+        this.concurrency = concurrency;
+        this.jobTimeout = jobTimeout;
+        this.drainTimeout = drainTimeout;
+    }
+
+    @Override
+    public int concurrency() {
+        return concurrency;
+    }
+
+    @Override
+    public Duration jobTimeout() {
+        return jobTimeout;
+    }
+
+    @Override
+    public Duration drainTimeout() {
+        return drainTimeout;
+    }
 
     @Override
     public int maxJobs() {
-        return 100;
+        return maxJobs;
     }
 
     @Override
@@ -43,17 +72,17 @@ record TestRunPodConfig(int concurrency, Duration jobTimeout, Duration drainTime
 
     @Override
     public int postAttempts() {
-        return 3;
+        return postAttempts;
     }
 
     @Override
     public Duration backoffInitial() {
-        return Duration.ofMillis(20);
+        return backoffInitial;
     }
 
     @Override
     public Duration backoffMax() {
-        return Duration.ofMillis(100);
+        return backoffMax;
     }
 
     @Override

@@ -53,6 +53,15 @@ class WebhookUrlsTest {
     }
 
     @Test
+    void shouldDeriveTheStopChannelFromTheTakeUrlKeepingItsQuery() {
+        WebhookUrls u = urls("https://api.runpod.ai/v2/ep/job-take/$RUNPOD_POD_ID?gpu=A", "https://x/done/$ID", null);
+        assertThat(u.stop()).hasValueSatisfying(stop -> assertThat(stop)
+                .hasToString("https://api.runpod.ai/v2/ep/job-stop/pod-7?gpu=A"));
+        assertThat(urls("https://queue.example/next/$ID", "https://x/done/$ID", null).stop())
+                .as("no /job-take/ segment, no stop channel").isEmpty();
+    }
+
+    @Test
     void shouldFillTheJobIdAndGpuInTheDoneUrl() {
         WebhookUrls u = urls("https://x/job-take/$ID",
                 "https://api.runpod.ai/v2/ep/job-done/$RUNPOD_POD_ID/$ID?gpu=$RUNPOD_GPU_TYPE_ID", null);

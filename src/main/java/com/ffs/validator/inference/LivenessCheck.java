@@ -1,13 +1,10 @@
-package com.ffs.validator.validation;
+package com.ffs.validator.inference;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Liveness;
-
-import com.ffs.validator.inference.EngineState;
-import com.ffs.validator.inference.InferenceEngine;
 
 /** Alive unless the engine has failed beyond repair, where only a restart helps. Never runs inference. */
 @Liveness

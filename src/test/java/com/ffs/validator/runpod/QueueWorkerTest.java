@@ -1,0 +1,230 @@
+package com.ffs.validator.runpod;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.ffs.validator.runpod.FakeRunPodQueue.Call;
+import com.ffs.validator.validation.ValidationResponse;
+
+/**
+ * The queue worker with stand-in jobs (no models) against the fake queue: takes without a usable job, job deadlines
+ * and the slots they hold, and a take loop that dies.
+ */
+class QueueWorkerTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final JobOutcome OK = JobOutcome.success(new ValidationResponse(List.of(), null));
+
+    private FakeRunPodQueue queue;
+    private RunPodClient client;
+    private QueueWorker worker;
+
+    @AfterEach
+    void stop() {
+        if (worker != null) {
+            worker.drain();
+        }
+        if (client != null) {
+            client.close();
+        }
+        if (queue != null) {
+            queue.close();
+        }
+    }
+
+    /** A stand-in job whose work ends when it returns. */
+    static QueueWorker.Runner endingOnReturn(Function<JsonNode, JobOutcome> job) {
+        return (input, control) -> {
+            try {
+                return job.apply(input);
+            } finally {
+                control.settle();
+            }
+        };
+    }
+
+    private QueueWorker worker(RunPodConfig config, Function<JsonNode, JobOutcome> job, QueueWorker.Service service,
+            Runnable onExit) throws Exception {
+        return worker(config, endingOnReturn(job), service, onExit);
+    }
+
+    private QueueWorker worker(RunPodConfig config, QueueWorker.Runner job, QueueWorker.Service service,
+            Runnable onExit) throws Exception {
+        queue = new FakeRunPodQueue("k");
+        RunPodEnvironment env = RunPodEnvironment.from(name -> Optional.ofNullable(
+                queue.environment("w9", 100).get(name)));
+        client = new RunPodClient(MAPPER, "k", "test", config.takeTimeout());
+        worker = new QueueWorker(config, env, client, new ResultBodies(MAPPER, "h", "w9", "test", 8_000_000), job,
+                service, "test", onExit);
+        return worker;
+    }
+
+    /** Waits for every thread whose name starts with {@code prefix} to end, failing the test after {@code bound}. */
+    static void assertThreadsEnd(String prefix, Duration bound) throws InterruptedException {
+        long deadline = System.nanoTime() + bound.toNanos();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith(prefix)) {
+                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+                assertThat(t.isAlive()).as("thread %s ended", t.getName()).isFalse();
+            }
+        }
+    }
+
+    private static QueueWorker.Service ready() {
+        return QueueWorker.service(() -> true, Optional::empty);
+    }
+
+    private static String errorType(Call post) {
+        return FakeRunPodQueue.parse(FakeRunPodQueue.parse(post.body()).get("error").asText()).get("error_type")
+                .asText();
+    }
+
+    /** Fails when {@code jobId} is taken within {@code period} (which a correct worker never does). */
+    private void assertNotTakenWithin(String jobId, Duration period) throws InterruptedException {
+        long deadline = System.nanoTime() + period.toNanos();
+        while (System.nanoTime() < deadline) {
+            assertThat(queue.takes()).as("job %s taken", jobId)
+                    .noneMatch(c -> c.body() != null && c.body().contains("\"" + jobId + "\""));
+            Thread.sleep(20);
+        }
+    }
+
+    @Test
+    void takesWithoutAUsableJobShouldCountAsNoJobAndBeFollowedByAPause() throws Exception {
+        worker(new TestRunPodConfig(1, Duration.ofMinutes(1), Duration.ofSeconds(5)), input -> OK, ready(), () -> { });
+        queue.hold(Duration.ofSeconds(5));
+        queue.answerNextTakesWith("{}", "null", "[{}]", "{\"input\": {}}");
+        queue.enqueue("after-empty", Map.of());
+        worker.start();
+
+        queue.awaitResult("after-empty", WAIT);
+
+        List<Call> takes = queue.takes();
+        assertThat(takes.subList(0, 4)).extracting(Call::body).containsExactly("{}", "null", "[{}]",
+                "{\"input\": {}}");
+        for (int i = 1; i <= 4; i++) {
+            assertThat(takes.get(i).nanos() - takes.get(i - 1).nanos()).as("pause after answer %d", i)
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(200).toNanos());
+        }
+        assertThat(queue.posts("after-empty")).hasSize(1);
+    }
+
+    @Test
+    void aJobPastItsDeadlineShouldBeFailedButHoldItsSlotUntilItsWorkHasEnded() throws Exception {
+        CountDownLatch cancelled = new CountDownLatch(1);
+        CountDownLatch workMayEnd = new CountDownLatch(1);
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger mostAtOnce = new AtomicInteger();
+        worker(new TestRunPodConfig(1, Duration.ofMillis(300), Duration.ofSeconds(5)), (input, control) -> {
+            mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
+            control.onCancel(reason -> cancelled.countDown());
+            try {
+                // The work ignores the cancel for a while, as a download or a running batch does.
+                workMayEnd.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                running.decrementAndGet();
+                control.settle();
+            }
+            return OK;
+        }, ready(), () -> { });
+        queue.enqueue("late-1", Map.of());
+        queue.enqueue("next-1", Map.of());
+        worker.start();
+
+        assertThat(errorType(queue.awaitResult("late-1", WAIT))).isEqualTo("TimeoutError");
+        assertThat(cancelled.await(10, TimeUnit.SECONDS)).as("the late job's work is cancelled").isTrue();
+        assertNotTakenWithin("next-1", Duration.ofSeconds(1));
+        workMayEnd.countDown();
+        queue.awaitResult("next-1", WAIT);
+
+        assertThat(mostAtOnce.get()).as("jobs running at once").isEqualTo(1);
+        assertThat(queue.posts("late-1")).as("the late job is answered once").hasSize(1);
+    }
+
+    @Test
+    void aStopSignalShouldCancelTheJobAndPostNothingForIt() throws Exception {
+        CountDownLatch stopped = new CountDownLatch(1);
+        worker(new TestRunPodConfig(1, Duration.ofMinutes(1), Duration.ofSeconds(5)), (input, control) -> {
+            if (input.has("wait")) {
+                control.onCancel(reason -> stopped.countDown());
+                try {
+                    stopped.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            control.settle();
+            return OK;
+        }, ready(), () -> { });
+        queue.enqueue("stopped-1", Map.of("wait", true));
+        queue.enqueue("next-1", Map.of());
+        worker.start();
+        queue.awaitTaken("stopped-1", WAIT);
+
+        queue.stopJob("stopped-1");
+
+        assertThat(stopped.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the job's work is cancelled").isTrue();
+        // One slot: the next job runs only once the stopped one has left it, answered by nothing.
+        queue.awaitResult("next-1", WAIT);
+        assertThat(queue.posts("stopped-1")).as("nothing is posted for a stopped job").isEmpty();
+        Call poll = queue.stopPolls().getFirst();
+        assertThat(poll.path()).isEqualTo("/v2/ep/job-stop/w9");
+        assertThat(poll.query()).containsEntry("gpu", FakeRunPodQueue.GPU).doesNotContainKey("job_in_progress");
+        assertThat(poll.header("Authorization")).isEqualTo("k");
+    }
+
+    @Test
+    void aStopChannelThatIsNotOfferedShouldBeAskedForRarely() throws Exception {
+        worker(new TestRunPodConfig(1, Duration.ofMinutes(1), Duration.ofSeconds(5)), input -> OK, ready(),
+                () -> { });
+        queue.offerStopChannel(false);
+        queue.hold(Duration.ZERO);
+        worker.start();
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (queue.stopPolls().isEmpty()) {
+            assertThat(System.nanoTime()).as("a first stop poll").isLessThan(deadline);
+            Thread.sleep(10);
+        }
+        for (int i = 0; i < 3; i++) {
+            queue.enqueue("job-" + i, Map.of());
+            queue.awaitResult("job-" + i, WAIT);
+        }
+        assertThat(queue.stopPolls()).extracting(Call::status).containsExactly(404);
+    }
+
+    @Test
+    void aTakeLoopThatDiesShouldReportUnhealthyAndEndTheProcess() throws Exception {
+        AtomicBoolean thrown = new AtomicBoolean();
+        CountDownLatch exited = new CountDownLatch(1);
+        worker(new TestRunPodConfig(1, Duration.ofMinutes(1), Duration.ofSeconds(5)), input -> OK,
+                QueueWorker.service(() -> true, () -> {
+                    if (thrown.compareAndSet(false, true)) {
+                        throw new IllegalStateException("a bug in the take loop");
+                    }
+                    return Optional.empty();
+                }), exited::countDown);
+        worker.start();
+
+        assertThat(exited.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the process is ended").isTrue();
+        Call report = queue.awaitPing(p -> "unhealthy".equals(p.query().get("status")), WAIT, "an unhealthy report");
+        assertThat(report.query()).containsEntry("check", "job-take");
+        assertThat(report.query().get("reason")).contains("job-take loop failed");
+    }
+}
