@@ -210,12 +210,15 @@ public class InferenceEngine {
      * turns into expected waits. Zero while nothing has run.
      */
     public long nanosPerImage(ModelKind kind) {
-        return model(kind).rate.nanosPerImage();
+        Loaded loaded = snapshot.get().loaded();
+        LoadedModel model = loaded == null ? null : loaded.models().get(kind);
+        return model == null ? 0 : model.rate.nanosPerImage();
     }
 
-    /** Batches the device runs at once, across all models. */
+    /** Batches the device runs at once, across all models (1 while nothing is loaded). */
     public int concurrentRuns() {
-        return loaded().concurrentRuns();
+        Loaded loaded = snapshot.get().loaded();
+        return loaded == null ? 1 : loaded.concurrentRuns();
     }
 
     /**
