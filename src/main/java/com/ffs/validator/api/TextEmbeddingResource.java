@@ -21,7 +21,7 @@ import com.ffs.validator.validation.Pending;
 import com.ffs.validator.validation.TextEmbeddingService;
 
 import io.smallrye.common.annotation.Blocking;
-import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpServerRequest;
 
 /** Text search: {@code POST /v1/embeddings/text}, text embeddings in the space of the image embeddings. */
 @Path("/v1/embeddings")
@@ -50,9 +50,10 @@ public class TextEmbeddingResource {
     // A large JSON body and its inline images are parsed on a worker thread, never on the event loop.
     @Blocking
     public CompletionStage<TextEmbeddingResponse> embed(TextEmbeddingRequest request,
-            @Context HttpServerResponse response) {
+            @Context HttpServerRequest http) {
         Pending<TextEmbeddingResponse> pending = service.embed(request);
-        response.closeHandler(v -> pending.cancel(Pending.Cause.DISCONNECT, "the caller closed the connection"));
+        CallerConnection.watch(http, pending.result(),
+                () -> pending.cancel(Pending.Cause.DISCONNECT, "the caller closed the connection"));
         return pending.result();
     }
 }

@@ -22,7 +22,7 @@ import com.ffs.validator.validation.ValidationResponse;
 import com.ffs.validator.validation.ValidationService;
 
 import io.smallrye.common.annotation.Blocking;
-import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpServerRequest;
 
 /** The native API: {@code POST /v1/validate}. */
 @Path("/v1")
@@ -49,10 +49,12 @@ public class ValidateResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     // A large JSON body and its inline images are parsed on a worker thread, never on the event loop.
     @Blocking
-    public CompletionStage<ValidationResponse> validate(ValidationRequest request, @Context HttpServerResponse response) {
+    public CompletionStage<ValidationResponse> validate(ValidationRequest request,
+            @Context HttpServerRequest http) {
         Pending<ValidationResponse> pending = service.submit(request, Admission.REJECT_WHEN_BUSY);
-        // A caller that closes the connection before its answer takes its images out of every queue.
-        response.closeHandler(v -> pending.cancel(Pending.Cause.DISCONNECT, "the caller closed the connection"));
+        // A caller that closes its connection first takes its images out of every queue.
+        CallerConnection.watch(http, pending.result(),
+                () -> pending.cancel(Pending.Cause.DISCONNECT, "the caller closed the connection"));
         return pending.result();
     }
 }

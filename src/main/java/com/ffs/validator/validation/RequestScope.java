@@ -38,9 +38,10 @@ final class RequestScope {
         if (!stop.compareAndSet(null, new Stop(cause, reason))) {
             return false;
         }
+        // Images are answered first, so that each says why it stopped rather than how its download was cut.
+        onStop.forEach(Runnable::run);
         fetches.cancel();
         queued.forEach(f -> f.cancel(false));
-        onStop.forEach(Runnable::run);
         return true;
     }
 
