@@ -33,6 +33,11 @@ final class RequestIdLogFormatter extends ExtFormatter {
         }
         String field = "\"requestId\":" + (id == null ? "null"
                 : "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(id)) + "\"");
+        // With tracing on, the trace id as well (the JSON lines leave out the rest of the MDC).
+        String traceId = record.getMdc("traceId");
+        if (traceId != null && !traceId.isEmpty()) {
+            field += ",\"traceId\":\"" + new String(JsonStringEncoder.getInstance().quoteAsString(traceId)) + "\"";
+        }
         String rest = line.substring(1).stripLeading();
         return "{" + field + (rest.startsWith("}") ? "" : ",") + rest;
     }
