@@ -111,6 +111,15 @@ class TracingTests {
     }
 
     @Test
+    void spansAreRecordedOnceTracingIsConfigured() {
+        // The counterpart of TracingOffTests, through the same global the service's span helpers use.
+        io.opentelemetry.api.trace.Span span = io.opentelemetry.api.GlobalOpenTelemetry.getOrNoop()
+                .getTracer("ffs-validator").spanBuilder("probe").startSpan();
+        assertThat(span.isRecording()).isTrue();
+        span.end();
+    }
+
+    @Test
     void aRunPodJobsSpanCarriesItsIdAndHoldsItsRequest() throws Exception {
         String id = given().contentType(ContentType.JSON)
                 .body(Map.of("input", Map.of("action", "nsfw", "images",
