@@ -7,18 +7,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
 import java.util.stream.Collectors;
 
-import org.jboss.logmanager.ExtHandler;
-import org.jboss.logmanager.ExtLogRecord;
-import org.jboss.logmanager.LogContext;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import com.ffs.validator.testing.ConsoleLines;
 import com.ffs.validator.testing.ImageServerTestResource;
 import com.ffs.validator.testing.OtlpCollector;
 import com.ffs.validator.testing.OtlpCollector.Span;
@@ -88,12 +83,12 @@ class TracingTests {
         List<Span> stages = trace.stream().filter(s -> Set.of("fetch", "decode", "preprocess").contains(s.name()))
                 .toList();
         assertThat(stages).allSatisfy(s -> assertThat(s.parentSpanId()).isEqualTo(validation.spanId()));
-        assertThat(stages.stream().filter(s -> s.name().equals("fetch")).map(s -> s.attributes().get("validator.image")))
-                .containsExactlyInAnyOrder("0", "1");
+        assertThat(stages.stream().filter(s -> s.name().equals("fetch"))
+                .map(s -> s.attributes().get("validator.image"))).containsExactlyInAnyOrder("0", "1");
         assertThat(stages.stream().filter(s -> s.name().equals("fetch") && s.statusCode() == 2)
                 .map(s -> s.attributes().get("validator.image"))).containsExactly("1");
-        assertThat(stages.stream().filter(s -> !s.name().equals("fetch")).map(s -> s.attributes().get("validator.image")))
-                .containsOnly("0");
+        assertThat(stages.stream().filter(s -> !s.name().equals("fetch"))
+                .map(s -> s.attributes().get("validator.image"))).containsOnly("0");
         // One preprocess per model, and each model's batch links to that image's preprocess span.
         List<Span> preprocess = stages.stream().filter(s -> s.name().equals("preprocess")).toList();
         assertThat(preprocess).hasSize(3);
@@ -108,15 +103,6 @@ class TracingTests {
             assertThat(preprocessIds).contains(batch.parentSpanId());
         });
         assertThat(OtlpCollector.paths()).allSatisfy(p -> assertThat(p).isEqualTo("/v1/traces"));
-    }
-
-    @Test
-    void spansAreRecordedOnceTracingIsConfigured() {
-        // The counterpart of TracingOffTests, through the same global the service's span helpers use.
-        io.opentelemetry.api.trace.Span span = io.opentelemetry.api.GlobalOpenTelemetry.getOrNoop()
-                .getTracer("ffs-validator").spanBuilder("probe").startSpan();
-        assertThat(span.isRecording()).isTrue();
-        span.end();
     }
 
     @Test
@@ -138,58 +124,18 @@ class TracingTests {
     }
 
     @Test
-    void logLinesWrittenForARequestCarryItsTraceId() throws Exception {
-        List<String> lines = new CopyOnWriteArrayList<>();
-        Handler console = consoleHandler();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                if (record.getLoggerName().startsWith("com.ffs.validator")) {
-                    lines.add(console.getFormatter().format(ExtLogRecord.wrap(record)));
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        java.util.logging.Logger logger = java.util.logging.Logger.getLogger("com.ffs.validator");
-        logger.addHandler(capture);
-        try {
+    void logLinesWrittenForARequestCarryItsTraceId() {
+        List<String> lines;
+        try (ConsoleLines console = ConsoleLines.of("com.ffs.validator")) {
             String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
             String missing = ImageServerTestResource.server().baseUrl() + "/status/404";
             given().contentType(ContentType.JSON).header("traceparent", traceparent)
                     .body(Map.of("action", "nsfw", "images", List.of(missing))).post("/v1/validate")
                     .then().statusCode(200);
-        } finally {
-            logger.removeHandler(capture);
+            lines = console.lines();
         }
         // The line that says why the image failed ends with the request's trace id.
         assertThat(lines).anySatisfy(line -> assertThat(line).contains("Image answered FETCH_HTTP_STATUS")
                 .contains(" 4bf92f3577b34da6a3ce929d0e0e4736"));
-    }
-
-    /** The handler that writes the console's lines (the one with a formatter), however Quarkus nests it. */
-    private static Handler consoleHandler() {
-        return find(LogContext.getLogContext().getLogger("").getHandlers());
-    }
-
-    private static Handler find(Handler[] handlers) {
-        for (Handler handler : handlers) {
-            if (handler.getFormatter() != null) {
-                return handler;
-            }
-            if (handler instanceof ExtHandler ext) {
-                Handler inner = find(ext.getHandlers());
-                if (inner != null) {
-                    return inner;
-                }
-            }
-        }
-        return null;
     }
 }

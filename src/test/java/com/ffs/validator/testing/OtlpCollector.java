@@ -3,7 +3,9 @@ package com.ffs.validator.testing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,6 +40,8 @@ public class OtlpCollector implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
+        SPANS.clear();
+        PATHS.clear();
         try {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         } catch (IOException e) {
@@ -58,10 +62,30 @@ public class OtlpCollector implements QuarkusTestResourceLifecycleManager {
         });
         server.start();
         String endpoint = "http://127.0.0.1:" + server.getAddress().getPort();
-        return Map.of("quarkus.otel.sdk.disabled", "false",
+        Map<String, String> config = new HashMap<>(Map.of(
                 "quarkus.otel.exporter.otlp.traces.endpoint", endpoint,
                 "quarkus.otel.exporter.otlp.traces.protocol", "http/protobuf",
-                "quarkus.otel.bsp.schedule.delay", "100ms");
+                "quarkus.otel.bsp.schedule.delay", EXPORT_DELAY.toMillis() + "ms"));
+        if (enablesTracing()) {
+            config.put("quarkus.otel.sdk.disabled", "false");
+        }
+        return config;
+    }
+
+    /** How often the service exports spans in these tests. */
+    public static final Duration EXPORT_DELAY = Duration.ofMillis(100);
+
+    /** Whether the service's SDK is turned on, as an operator does with QUARKUS_OTEL_SDK_DISABLED=false. */
+    protected boolean enablesTracing() {
+        return true;
+    }
+
+    /** The collector with an endpoint configured but the SDK left as the service ships it. */
+    public static class SdkLeftDisabled extends OtlpCollector {
+        @Override
+        protected boolean enablesTracing() {
+            return false;
+        }
     }
 
     @Override
