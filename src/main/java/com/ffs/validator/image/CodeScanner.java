@@ -28,7 +28,7 @@ import com.google.zxing.qrcode.QRCodeReader;
 import com.google.zxing.qrcode.detector.FinderPattern;
 
 /**
- * Finds QR, Data Matrix and Aztec codes in an image with ZXing, on the {@link CheckCopy} (at most
+ * Finds QR, Data Matrix and Aztec codes in an image with ZXing (thread-safe: each scan has its own readers), on the {@link CheckCopy} (at most
  * {@value CheckCopy#SIDE} px on the longer side), within a time limit and a fixed amount of memory.
  *
  * <p>The copy is binarised once. QR codes are searched on the whole copy (their finder patterns are found at any
@@ -179,8 +179,12 @@ public final class CodeScanner {
         }
 
         void run(RgbImage image, RgbImage copy, BitMatrix bits) {
-            while (read(CodeFormat.QR_CODE, bits, 0, 0, bits) != null) {
-                // Each code found is blanked out; search again for the next.
+            // Each code found is blanked out and the search repeated; a search that finds nothing new ends it.
+            for (int i = 0; i < MAX_CODES; i++) {
+                int before = found.size();
+                if (read(CodeFormat.QR_CODE, bits, 0, 0, bits) == null || found.size() == before) {
+                    break;
+                }
             }
             if (!qrAbandoned) {
                 zoom(image, copy);

@@ -91,7 +91,8 @@ public final class RasterChecksBenchmark {
             System.out.printf("%-24s%5dx%-5d%9.2f%9.2f%9.2f%9.2f%9d%11.2f%9.2f%n", e.getKey(), image.width(),
                     image.height(), decode, copyMs, stats, scan, codes, box, pillow);
         }
-        System.out.println("copy: the shared 1,024-px copy; stats: quality statistics from it; scan: code scan from it");
+        System.out.println("copy: the shared 1,024-px copy; stats: quality statistics from it; scan: code scan "
+                + "from it");
         System.out.println("full box: an exact box filter to the same size reading every pixel; Pillow: PillowResize "
                 + "bilinear to the same size");
 
