@@ -28,16 +28,18 @@ import com.google.zxing.qrcode.QRCodeReader;
 import com.google.zxing.qrcode.detector.FinderPattern;
 
 /**
- * Finds QR, Data Matrix and Aztec codes in an image with ZXing (thread-safe: each scan has its own readers), on the {@link CheckCopy} (at most
- * {@value CheckCopy#SIDE} px on the longer side), within a time limit and a fixed amount of memory.
+ * Finds QR, Data Matrix and Aztec codes in an image with ZXing, on the {@link CheckCopy} (at most
+ * {@value CheckCopy#SIDE} px on the longer side), within a time limit and a fixed amount of memory. Thread-safe:
+ * each scan has its own readers.
  *
  * <p>The copy is binarised once. QR codes are searched on the whole copy (their finder patterns are found at any
  * position, size and angle); each code found is blanked out and the search repeated, up to {@value #MAX_CODES}
- * codes. Where finder patterns were seen but no code decoded (a small code, two pixels a module or less in the
- * copy), up to {@value #MAX_ZOOMS} regions around them are read again at the photo's own resolution (or twice the
- * copy's, for a photo no larger than the copy), at most {@value #ZOOM_SIDE} px a side. ZXing's Data Matrix and
- * Aztec detectors start from the centre of what they are given, so those are searched on the whole copy and then on
- * a grid of overlapping windows (half the copy's size, a quarter apart). Linear barcodes are never searched.
+ * codes. Where finder patterns were seen but no code decoded, up to {@value #MAX_ZOOMS} regions around them are read
+ * again, at most {@value #ZOOM_SIDE} px a side: small codes (two pixels a module or less in the copy) at the photo's
+ * own resolution (or twice the copy's, for a photo no larger than the copy); then, where that fails or the modules
+ * were large, turned by 45 degrees, the angle ZXing's QR detector misses most. ZXing's Data Matrix and Aztec
+ * detectors start from the centre of what they are given, so those are searched on the whole copy and then on a grid
+ * of overlapping windows (half the copy's size, a quarter apart). Linear barcodes are never searched.
  *
  * <p>Bounds, whatever the image: memory is the copy, its grey plane and ZXing's binariser, then one window or zoom
  * region at a time ({@link #workingBytes}); ZXing's own allocations follow what it is given. Time is checked before
@@ -215,19 +217,16 @@ public final class CodeScanner {
             return timedOut || found.size() >= MAX_CODES;
         }
 
-        /** Reads the regions around finder patterns that no code explained again, at a finer scale. */
+        /**
+         * Reads the regions around finder patterns that no code explained again: at a finer scale where their modules
+         * are small, then turned by 45 degrees, the angle where ZXing's QR detector fails most.
+         */
         void zoom(RgbImage image, RgbImage copy) {
-            List<FinderPattern> left = new ArrayList<>();
-            for (FinderPattern f : finders) {
-                if (f.getEstimatedModuleSize() < ZOOM_MODULE) {
-                    left.add(f);
-                }
-            }
+            List<FinderPattern> left = new ArrayList<>(finders);
             left.sort((a, b) -> Integer.compare(b.getCount(), a.getCount()));
             // Pixels of the finer scale per pixel of the copy: the photo's own resolution, or twice the copy's.
             double scale = (double) image.width() / copy.width();
             boolean fromPhoto = scale >= 1.5;
-            double fine = fromPhoto ? scale : 2;
             for (int zooms = 0; zooms < MAX_ZOOMS && !left.isEmpty() && !done(); zooms++) {
                 FinderPattern seed = left.getFirst();
                 float module = seed.getEstimatedModuleSize();
@@ -250,14 +249,32 @@ public final class CodeScanner {
                 }
                 // A code reaches at most about 30 modules beyond the finder patterns seen (one of a version 6 code).
                 double half = Math.max(maxX - minX, maxY - minY) / 2 + 30 * module;
-                double side = Math.min(2 * half * fine, Math.max(image.width(), image.height()) * (fromPhoto ? 1 : 2));
-                RgbImage region = region(fromPhoto ? image : copy, fine, (minX + maxX) / 2, (minY + maxY) / 2, side,
-                        fromPhoto);
-                try {
-                    read(CodeFormat.QR_CODE, binarize(region), 0, 0, null);
-                } catch (NotFoundException e) {
-                    // A flat region holds no code.
+                double cx = (minX + maxX) / 2;
+                double cy = (minY + maxY) / 2;
+                boolean small = module < ZOOM_MODULE;
+                // Small modules are read from the photo (or the copy enlarged twice); others from the copy as it is.
+                RgbImage source = small && fromPhoto ? image : copy;
+                double perCopyPixel = small && fromPhoto ? scale : 1;
+                double fine = small ? (fromPhoto ? scale : 2) : 1;
+                int side = (int) Math.min(ZOOM_SIDE, Math.ceil(2 * half * fine));
+                double sourceSide = 2 * half * perCopyPixel;
+                int before = found.size();
+                if (small) {
+                    readRegion(SampledResize.turned(source, cx * perCopyPixel, cy * perCopyPixel, sourceSide, side,
+                            0));
                 }
+                if (found.size() == before) {
+                    readRegion(SampledResize.turned(source, cx * perCopyPixel, cy * perCopyPixel, sourceSide, side,
+                            45));
+                }
+            }
+        }
+
+        private void readRegion(RgbImage region) {
+            try {
+                read(CodeFormat.QR_CODE, binarize(region), 0, 0, null);
+            } catch (NotFoundException e) {
+                // A flat region holds no code.
             }
         }
 
@@ -293,29 +310,6 @@ public final class CodeScanner {
             }
             return result;
         }
-    }
-
-    /**
-     * The square of {@code side} pixels of the finer scale centred on ({@code cx}, {@code cy}) of the copy: cut from
-     * the photo at {@code scale} photo pixels per copy pixel, or from the copy and enlarged twice; clipped to the
-     * source, shrunk to {@value #ZOOM_SIDE} px where larger.
-     */
-    static RgbImage region(RgbImage source, double scale, double cx, double cy, double side, boolean fromPhoto) {
-        double sourceSide = fromPhoto ? side : side / 2;
-        double sx = fromPhoto ? cx * scale : cx;
-        double sy = fromPhoto ? cy * scale : cy;
-        int x0 = (int) Math.clamp(Math.floor(sx - sourceSide / 2), 0, source.width() - 1);
-        int y0 = (int) Math.clamp(Math.floor(sy - sourceSide / 2), 0, source.height() - 1);
-        int x1 = (int) Math.clamp(Math.ceil(sx + sourceSide / 2), x0 + 1, source.width());
-        int y1 = (int) Math.clamp(Math.ceil(sy + sourceSide / 2), y0 + 1, source.height());
-        int w = x1 - x0;
-        int h = y1 - y0;
-        // Shrinking first keeps the cut within ZOOM_SIDE whatever the source's size.
-        int[] target = fromPhoto ? new int[] {w, h} : new int[] {2 * w, 2 * h};
-        if (Math.max(target[0], target[1]) > ZOOM_SIDE) {
-            target = SampledResize.fitLongerSide(target[0], target[1], ZOOM_SIDE);
-        }
-        return SampledResize.crop(source, x0, y0, w, h, target[0], target[1]);
     }
 
     /** Clears the bounding box of a code's points, widened by a quarter of its size, so the next search skips it. */

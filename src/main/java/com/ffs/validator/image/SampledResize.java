@@ -129,6 +129,48 @@ public final class SampledResize {
         return new RgbImage(width, height, out);
     }
 
+    /**
+     * A {@code side x side} square of {@code in}, turned by {@code degrees} about ({@code cx}, {@code cy}) and
+     * covering {@code sourceSide} source pixels a side, sampled bilinearly; what falls outside {@code in} is white.
+     */
+    public static RgbImage turned(RgbImage in, double cx, double cy, double sourceSide, int side, double degrees) {
+        double step = sourceSide / side;
+        double cos = Math.cos(Math.toRadians(degrees)) * step;
+        double sin = Math.sin(Math.toRadians(degrees)) * step;
+        byte[] src = in.pixels();
+        byte[] out = new byte[side * side * 3];
+        int w = in.width();
+        int h = in.height();
+        for (int v = 0; v < side; v++) {
+            double dv = v + 0.5 - side / 2.0;
+            for (int u = 0; u < side; u++) {
+                double du = u + 0.5 - side / 2.0;
+                // Source position of this pixel's centre, as a pixel-centre coordinate.
+                double sx = cx + du * cos - dv * sin - 0.5;
+                double sy = cy + du * sin + dv * cos - 0.5;
+                int o = (v * side + u) * 3;
+                if (sx < -0.5 || sy < -0.5 || sx > w - 0.5 || sy > h - 0.5) {
+                    out[o] = out[o + 1] = out[o + 2] = (byte) 255;
+                    continue;
+                }
+                int x0 = (int) Math.floor(sx);
+                int y0 = (int) Math.floor(sy);
+                double fx = sx - x0;
+                double fy = sy - y0;
+                int xa = Math.clamp(x0, 0, w - 1);
+                int xb = Math.clamp(x0 + 1, 0, w - 1);
+                int ya = Math.clamp(y0, 0, h - 1) * w;
+                int yb = Math.clamp(y0 + 1, 0, h - 1) * w;
+                for (int c = 0; c < 3; c++) {
+                    double upper = (src[(ya + xa) * 3 + c] & 0xFF) * (1 - fx) + (src[(ya + xb) * 3 + c] & 0xFF) * fx;
+                    double lower = (src[(yb + xa) * 3 + c] & 0xFF) * (1 - fx) + (src[(yb + xb) * 3 + c] & 0xFF) * fx;
+                    out[o + c] = (byte) Math.round(upper * (1 - fy) + lower * fy);
+                }
+            }
+        }
+        return new RgbImage(side, side, out);
+    }
+
     /** For each output position, the left source pixel and the right one's weight (pixel centres aligned). */
     private static void taps(int inSize, int outSize, int[] first, int[] weight) {
         double scale = (double) inSize / outSize;

@@ -70,6 +70,28 @@ class SampledResizeTest {
     }
 
     @Test
+    void aTurnedSquareShouldFollowItsAngleAndFillWhatLiesOutsideWithWhite() {
+        RgbImage in = random(40, 30, 3);
+        // Not turned and at scale 1: the square cut out as it is.
+        RgbImage straight = SampledResize.turned(in, 20, 15, 10, 10, 0);
+        for (int y = 0; y < 10; y++) {
+            for (int x = 0; x < 10; x++) {
+                assertThat(straight.sample(x, y, 1)).isEqualTo(in.sample(15 + x, 10 + y, 1));
+            }
+        }
+        // A quarter turn (clockwise, as y points down): the square's first row is the source's column on the right,
+        // read downwards.
+        RgbImage quarter = SampledResize.turned(in, 20, 15, 10, 10, 90);
+        for (int x = 0; x < 10; x++) {
+            assertThat(quarter.sample(x, 0, 2)).isEqualTo(in.sample(24, 10 + x, 2));
+        }
+        // Beyond the source's edges, white.
+        RgbImage outside = SampledResize.turned(in, 0, 0, 20, 20, 45);
+        assertThat(outside.sample(0, 0, 0)).isEqualTo(255);
+        assertThat(outside.sample(0, 0, 2)).isEqualTo(255);
+    }
+
+    @Test
     void theCheckCopyShouldKeepSmallImagesAndFitLargeOnesIntoItsSide() {
         RgbImage small = flat(1024, 700, 1, 2, 3);
         assertThat(CheckCopy.of(small)).isSameAs(small);

@@ -36,7 +36,7 @@ class CodesCheckTest {
             "https://wa.me/4915112345678, 0.10, -20, 0.8, 0.7, url",
             "https://wa.me/4915112345678, 0.30, 33, 0.5, 0.5, url",
             "tel:+4915112345678, 0.05, -8, 0.85, 0.2, phone",
-            "tel:+4915112345678, 0.15, 40, 0.3, 0.7, phone",
+            "tel:+4915112345678, 0.15, 45, 0.3, 0.7, phone",
             "tel:+4915112345678, 0.25, 5, 0.75, 0.55, phone",
             "mailto:shop.berlin@example.com, 0.06, 27, 0.6, 0.8, email",
             "mailto:shop.berlin@example.com, 0.20, -35, 0.25, 0.45, email",
