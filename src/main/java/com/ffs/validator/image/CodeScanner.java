@@ -37,7 +37,8 @@ import com.google.zxing.qrcode.detector.FinderPattern;
  * codes. Where finder patterns were seen but no code decoded, up to {@value #MAX_ZOOMS} regions around them are read
  * again, at most {@value #ZOOM_SIDE} px a side: small codes (two pixels a module or less in the copy) at the photo's
  * own resolution (or twice the copy's, for a photo no larger than the copy); then, where that fails or the modules
- * were large, turned by 45 degrees, the angle ZXing's QR detector misses most. ZXing's Data Matrix and Aztec
+ * were large and at least two finder patterns lie together, up to {@value #MAX_TURNS} of them turned by 45 degrees,
+ * the angle ZXing's QR detector misses most. ZXing's Data Matrix and Aztec
  * detectors start from the centre of what they are given, so those are searched on the whole copy and then on a grid
  * of overlapping windows (half the copy's size, a quarter apart). Linear barcodes are never searched.
  *
@@ -59,8 +60,10 @@ public final class CodeScanner {
     static final int MAX_FINDER_CANDIDATES = 64;
     /** Windows per axis for the Data Matrix and Aztec search: each half the copy, a quarter apart. */
     static final int WINDOWS = 3;
-    /** Regions around unexplained finder patterns read again at a finer scale. */
+    /** Regions around unexplained finder patterns read again. */
     static final int MAX_ZOOMS = 4;
+    /** Of those, regions read turned by 45 degrees. */
+    static final int MAX_TURNS = 2;
     /** Longest side of a zoom region, in pixels of the finer scale. */
     static final int ZOOM_SIDE = 768;
     /** Finder patterns of modules at least this large (in copy pixels) decode in the copy if they can at all. */
@@ -222,50 +225,31 @@ public final class CodeScanner {
          * are small, then turned by 45 degrees, the angle where ZXing's QR detector fails most.
          */
         void zoom(RgbImage image, RgbImage copy) {
-            List<FinderPattern> left = new ArrayList<>(finders);
-            left.sort((a, b) -> Integer.compare(b.getCount(), a.getCount()));
             // Pixels of the finer scale per pixel of the copy: the photo's own resolution, or twice the copy's.
             double scale = (double) image.width() / copy.width();
             boolean fromPhoto = scale >= 1.5;
-            for (int zooms = 0; zooms < MAX_ZOOMS && !left.isEmpty() && !done(); zooms++) {
-                FinderPattern seed = left.getFirst();
-                float module = seed.getEstimatedModuleSize();
-                float minX = seed.getX();
-                float maxX = minX;
-                float minY = seed.getY();
-                float maxY = minY;
-                for (var it = left.iterator(); it.hasNext();) {
-                    FinderPattern f = it.next();
-                    float ratio = f.getEstimatedModuleSize() / module;
-                    if (ratio < 1 / 1.5f || ratio > 1.5f || Math.abs(f.getX() - seed.getX()) > CODE_MODULES * module
-                            || Math.abs(f.getY() - seed.getY()) > CODE_MODULES * module) {
-                        continue;
-                    }
-                    minX = Math.min(minX, f.getX());
-                    maxX = Math.max(maxX, f.getX());
-                    minY = Math.min(minY, f.getY());
-                    maxY = Math.max(maxY, f.getY());
-                    it.remove();
+            int turns = 0;
+            for (Cluster cluster : clusters(finders)) {
+                if (done()) {
+                    return;
                 }
-                // A code reaches at most about 30 modules beyond the finder patterns seen (one of a version 6 code).
-                double half = Math.max(maxX - minX, maxY - minY) / 2 + 30 * module;
-                double cx = (minX + maxX) / 2;
-                double cy = (minY + maxY) / 2;
-                boolean small = module < ZOOM_MODULE;
+                boolean small = cluster.module < ZOOM_MODULE;
                 // Small modules are read from the photo (or the copy enlarged twice); others from the copy as it is.
                 RgbImage source = small && fromPhoto ? image : copy;
                 double perCopyPixel = small && fromPhoto ? scale : 1;
                 double fine = small ? (fromPhoto ? scale : 2) : 1;
-                int side = (int) Math.min(ZOOM_SIDE, Math.ceil(2 * half * fine));
-                double sourceSide = 2 * half * perCopyPixel;
+                int side = (int) Math.min(ZOOM_SIDE, Math.ceil(2 * cluster.half * fine));
+                double sourceSide = 2 * cluster.half * perCopyPixel;
+                double cx = cluster.cx * perCopyPixel;
+                double cy = cluster.cy * perCopyPixel;
                 int before = found.size();
                 if (small) {
-                    readRegion(SampledResize.turned(source, cx * perCopyPixel, cy * perCopyPixel, sourceSide, side,
-                            0));
+                    readRegion(SampledResize.turned(source, cx, cy, sourceSide, side, 0));
                 }
-                if (found.size() == before) {
-                    readRegion(SampledResize.turned(source, cx * perCopyPixel, cy * perCopyPixel, sourceSide, side,
-                            45));
+                // A lone look-alike in a texture is common; a turned code shows two or three finder patterns.
+                if (found.size() == before && cluster.members >= 2 && turns < MAX_TURNS) {
+                    turns++;
+                    readRegion(SampledResize.turned(source, cx, cy, sourceSide, side, 45));
                 }
             }
         }
@@ -310,6 +294,53 @@ public final class CodeScanner {
             }
             return result;
         }
+    }
+
+    /**
+     * Finder patterns that could belong to one code, around ({@code cx}, {@code cy}) of the copy.
+     *
+     * @param half    half the side of a square that holds any code they belong to
+     * @param members how many finder patterns lie together
+     */
+    record Cluster(double cx, double cy, double half, float module, int members) {
+    }
+
+    /**
+     * Finder patterns grouped by place and module size, those with more patterns first, at most
+     * {@value #MAX_ZOOMS}.
+     */
+    static List<Cluster> clusters(List<FinderPattern> finders) {
+        List<FinderPattern> left = new ArrayList<>(finders);
+        left.sort((a, b) -> Integer.compare(b.getCount(), a.getCount()));
+        List<Cluster> clusters = new ArrayList<>();
+        while (!left.isEmpty()) {
+            FinderPattern seed = left.getFirst();
+            float module = seed.getEstimatedModuleSize();
+            float minX = seed.getX();
+            float maxX = minX;
+            float minY = seed.getY();
+            float maxY = minY;
+            int members = 0;
+            for (var it = left.iterator(); it.hasNext();) {
+                FinderPattern f = it.next();
+                float ratio = f.getEstimatedModuleSize() / module;
+                if (ratio < 1 / 1.5f || ratio > 1.5f || Math.abs(f.getX() - seed.getX()) > CODE_MODULES * module
+                        || Math.abs(f.getY() - seed.getY()) > CODE_MODULES * module) {
+                    continue;
+                }
+                minX = Math.min(minX, f.getX());
+                maxX = Math.max(maxX, f.getX());
+                minY = Math.min(minY, f.getY());
+                maxY = Math.max(maxY, f.getY());
+                members++;
+                it.remove();
+            }
+            // A code reaches at most about 30 modules beyond the finder patterns seen (one of a version 6 code).
+            double half = Math.max(maxX - minX, maxY - minY) / 2.0 + 30 * module;
+            clusters.add(new Cluster((minX + maxX) / 2.0, (minY + maxY) / 2.0, half, module, members));
+        }
+        clusters.sort((a, b) -> Integer.compare(b.members(), a.members()));
+        return clusters.subList(0, Math.min(MAX_ZOOMS, clusters.size()));
     }
 
     /** Clears the bounding box of a code's points, widened by a quarter of its size, so the next search skips it. */
