@@ -39,6 +39,9 @@ public final class MetricNames {
     /** Counter: images dropped because their request was stopped, tagged {@code cause} (disconnect, deadline, stop). */
     public static final String IMAGES_CANCELLED = "validator.images.cancelled";
 
+    /** Counter: code scans cut short by their time limit or candidate cap (their codes may be incomplete). */
+    public static final String CODE_SCANS_CUT_SHORT = "validator.codes.scans.cut.short";
+
     public static final String TAG_MODEL = "model";
     public static final String TAG_REASON = "reason";
     public static final String TAG_CAUSE = "cause";

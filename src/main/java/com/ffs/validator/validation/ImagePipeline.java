@@ -30,16 +30,18 @@ final class ImagePipeline {
     private final ImageSource source;
     private final ImageDecoder decoder;
     private final InferenceEngine engine;
+    private final RasterChecks rasterChecks;
     private final Executor cpu;
     private final Timer fetchTimer;
     private final Timer decodeTimer;
     private final Timer preprocessTimer;
 
-    ImagePipeline(ImageSource source, ImageDecoder decoder, InferenceEngine engine, Executor cpu,
-            MeterRegistry registry) {
+    ImagePipeline(ImageSource source, ImageDecoder decoder, InferenceEngine engine, RasterChecks rasterChecks,
+            Executor cpu, MeterRegistry registry) {
         this.source = source;
         this.decoder = decoder;
         this.engine = engine;
+        this.rasterChecks = rasterChecks;
         this.cpu = cpu;
         this.fetchTimer = stageTimer(registry, "fetch");
         this.decodeTimer = stageTimer(registry, "decode");
@@ -50,13 +52,18 @@ final class ImagePipeline {
         return Timer.builder(MetricNames.STAGE_DURATION).tag(MetricNames.TAG_STAGE, stage).register(registry);
     }
 
+    /** What one image gave: each model's output row, and the raster checks' findings. */
+    record Outputs(Map<ModelKind, float[]> rows, RasterChecks.Outcome raster) {
+    }
+
     /**
-     * Starts one image; the future gives each model's output row, or fails with the image's error (an
-     * {@code IntakeException}, an inference failure, or {@link CancelledException} when the request was stopped).
-     * Whatever happens, the future completes once the image's work has left the service.
+     * Starts one image; the future gives each model's output row and the raster checks' findings, or fails with the
+     * image's error (an {@code IntakeException}, an inference failure, or {@link CancelledException} when the request
+     * was stopped). Whatever happens, the future completes once the image's work has left the service.
      */
-    CompletableFuture<Map<ModelKind, float[]>> run(String reference, Set<ModelKind> models,
+    CompletableFuture<Outputs> run(String reference, Set<Check> checks,
             Map<ModelKind, PreprocessorConfig> preprocessing, RequestScope scope) {
+        Set<ModelKind> models = Check.models(checks);
         if (scope.stopped()) {
             return CompletableFuture.failedFuture(new CancelledException("request stopped"));
         }
@@ -68,12 +75,12 @@ final class ImagePipeline {
                         body.close();
                         throw new CancelledException("request stopped");
                     }
-                    return infer(body, models, preprocessing, scope);
+                    return infer(body, checks, models, preprocessing, scope);
                 }, cpu);
     }
 
-    /** Decodes once, then queues one preprocessed copy per model. Runs on the CPU pool. */
-    private CompletableFuture<Map<ModelKind, float[]>> infer(ImageBody body, Set<ModelKind> models,
+    /** Decodes once, runs the raster checks, then queues one preprocessed copy per model. Runs on the CPU pool. */
+    private CompletableFuture<Outputs> infer(ImageBody body, Set<Check> checks, Set<ModelKind> models,
             Map<ModelKind, PreprocessorConfig> preprocessing, RequestScope scope) {
         long t0 = System.nanoTime();
         Map<ModelKind, CompletableFuture<float[]>> rows = new EnumMap<>(ModelKind.class);
@@ -81,18 +88,21 @@ final class ImagePipeline {
         try (body) {
             // The body's bytes are not needed once decoded: its share of the body memory goes back here.
             held = decoder.decodeHeld(body.bytes(), (width, height) -> {
-                // Models preprocess one after another on this thread: the largest one's memory is the peak.
-                long most = 0;
+                // The raster checks, then the models' preprocessings, one after another on this thread: the largest
+                // of them is the peak.
+                long most = RasterChecks.workingBytes(width, height, checks);
                 for (ModelKind kind : models) {
                     most = Math.max(most, Preprocessor.workingBytes(width, height, preprocessing.get(kind)));
                 }
                 return most;
             });
         }
+        RasterChecks.Outcome raster;
         // The raster's memory is reserved until the last model has written its copy: the writers run here.
         try (ImageDecoder.Decoded decoded = held) {
             RgbImage image = decoded.image();
             decodeTimer.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
+            raster = rasterChecks.run(image, checks);
             for (ModelKind kind : models) {
                 if (scope.stopped()) {
                     break;
@@ -113,7 +123,7 @@ final class ImagePipeline {
         return CompletableFuture.allOf(rows.values().toArray(CompletableFuture[]::new)).thenApply(v -> {
             Map<ModelKind, float[]> out = new EnumMap<>(ModelKind.class);
             rows.forEach((kind, f) -> out.put(kind, f.join()));
-            return out;
+            return new Outputs(out, raster);
         });
     }
 }
