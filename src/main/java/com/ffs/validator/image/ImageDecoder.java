@@ -60,6 +60,8 @@ public class ImageDecoder {
     private final Optional<LibWebp> webp;
     private final RasterListener listener;
     private final RasterBudget budget;
+    /** Whether large JPEGs decode at a reduced DCT scale ({@code validator.image.decode-scaling=fast}). */
+    private final boolean draftJpegs;
     /** The hold of the decode running on this thread, which the raster's reservation goes to. */
     private final ThreadLocal<RasterBudget.Hold> decoding = new ThreadLocal<>();
 
@@ -67,7 +69,8 @@ public class ImageDecoder {
     public ImageDecoder(ImageConfig config) {
         this(config.maxPixels(), config.alpha(), config.exifOrientation(), turbo(config.jpegDecoder()),
                 LibWebp.instance(), RasterListener.NONE, RasterBudget.of(config.rasterMemory()
-                        .map(MemorySize::asLongValue).orElse(Runtime.getRuntime().maxMemory() / 2)));
+                        .map(MemorySize::asLongValue).orElse(Runtime.getRuntime().maxMemory() / 2)),
+                config.decodeScaling() == ImageConfig.DecodeScaling.FAST);
     }
 
     /** A decoder with the given cap and alpha policy, applying EXIF orientation, libjpeg-turbo when installed. */
@@ -77,11 +80,17 @@ public class ImageDecoder {
 
     ImageDecoder(long maxPixels, AlphaPolicy alpha, boolean exifOrientation, Optional<TurboJpeg> turbo,
             Optional<LibWebp> webp, RasterListener listener) {
-        this(maxPixels, alpha, exifOrientation, turbo, webp, listener, RasterBudget.unlimited());
+        this(maxPixels, alpha, exifOrientation, turbo, webp, listener, RasterBudget.unlimited(), false);
     }
 
     ImageDecoder(long maxPixels, AlphaPolicy alpha, boolean exifOrientation, Optional<TurboJpeg> turbo,
             Optional<LibWebp> webp, RasterListener listener, RasterBudget budget) {
+        this(maxPixels, alpha, exifOrientation, turbo, webp, listener, budget, false);
+    }
+
+    ImageDecoder(long maxPixels, AlphaPolicy alpha, boolean exifOrientation, Optional<TurboJpeg> turbo,
+            Optional<LibWebp> webp, RasterListener listener, RasterBudget budget, boolean draftJpegs) {
+        this.draftJpegs = draftJpegs;
         this.budget = budget;
         this.maxPixels = maxPixels;
         this.alpha = alpha;
@@ -125,10 +134,19 @@ public class ImageDecoder {
      * @throws IntakeException {@code UNSUPPORTED_FORMAT}, {@code IMAGE_TOO_LARGE} or {@code DECODE_FAILED}
      */
     public Decoded decodeHeld(byte[] bytes) {
+        return decodeHeld(bytes, 0);
+    }
+
+    /**
+     * {@link #decodeHeld(byte[])} for an image the models use at {@code draftSide} pixels a side at most (0: at full
+     * size): with {@code validator.image.decode-scaling=fast}, a JPEG at least twice that size is decoded at 1/2,
+     * 1/4 or 1/8 of it, as Pillow after {@code draft("RGB", (draftSide, draftSide))}.
+     */
+    public Decoded decodeHeld(byte[] bytes, int draftSide) {
         RasterBudget.Hold hold = budget.hold();
         decoding.set(hold);
         try {
-            return new Decoded(decodeInto(bytes), hold);
+            return new Decoded(decodeInto(bytes, draftJpegs ? draftSide : 0), hold);
         } catch (RuntimeException | Error e) {
             hold.close();
             throw e;
@@ -158,7 +176,7 @@ public class ImageDecoder {
         }
     }
 
-    private RgbImage decodeInto(byte[] bytes) {
+    private RgbImage decodeInto(byte[] bytes, int draftSide) {
         ImageFormat format = ImageFormat.sniff(bytes);
         if (format == ImageFormat.UNKNOWN) {
             throw new IntakeException(IntakeError.UNSUPPORTED_FORMAT,
@@ -171,7 +189,7 @@ public class ImageDecoder {
         RgbImage image;
         try {
             if (format == ImageFormat.JPEG && turbo.isPresent()) {
-                image = decodeTurbo(turbo.get(), bytes);
+                image = decodeTurbo(turbo.get(), bytes, draftSide);
             } else if (format == ImageFormat.WEBP && webp.isPresent()) {
                 image = decodeWebp(webp.get(), bytes);
             } else {
@@ -213,20 +231,21 @@ public class ImageDecoder {
     // ---------------------------------------------------------------------------------------------------------
     // JPEG through libjpeg-turbo
 
-    private RgbImage decodeTurbo(TurboJpeg lib, byte[] bytes) {
+    private RgbImage decodeTurbo(TurboJpeg lib, byte[] bytes, int draftSide) {
         try (TurboJpeg.Session session = lib.open()) {
             TurboJpeg.Header header = session.header(bytes);
             checkCap(ImageFormat.JPEG, header.width(), header.height());
-            int w = header.width();
-            int h = header.height();
+            int scale = TurboJpeg.draftScale(header.width(), header.height(), draftSide);
+            int w = TurboJpeg.scaled(header.width(), scale);
+            int h = TurboJpeg.scaled(header.height(), scale);
             if (header.colorspace() == TurboJpeg.CS_CMYK || header.colorspace() == TurboJpeg.CS_YCCK) {
                 byte[] cmyk = new byte[w * h * 4];
-                session.decode(header, TurboJpeg.PF_CMYK, cmyk);
+                session.decode(header, scale, TurboJpeg.PF_CMYK, cmyk);
                 return fromInvertedCmyk(w, h, cmyk);
             }
-            // Grey JPEGs come out replicated, as Pillow's L -> RGB.
+            // Grey JPEGs come out replicated, as Pillow's L -> RGB; the raster is the resize's layout, RGB rows.
             byte[] rgb = new byte[w * h * 3];
-            session.decode(header, TurboJpeg.PF_RGB, rgb);
+            session.decode(header, scale, TurboJpeg.PF_RGB, rgb);
             return new RgbImage(w, h, rgb);
         }
     }

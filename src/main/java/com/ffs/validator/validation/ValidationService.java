@@ -22,6 +22,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.ffs.validator.image.ImageDecoder;
 import com.ffs.validator.image.ImageSource;
 import com.ffs.validator.image.IntakeException;
+import com.ffs.validator.image.Preprocessing;
 import com.ffs.validator.image.Preprocessor;
 import com.ffs.validator.image.PreprocessorConfig;
 import com.ffs.validator.image.RgbImage;
@@ -348,15 +349,18 @@ public class ValidationService {
         long t0 = System.nanoTime();
         Map<ModelKind, CompletableFuture<float[]>> pending = new EnumMap<>(ModelKind.class);
         // The raster's memory is reserved until the last model has written its copy: the writers run here.
-        try (ImageDecoder.Decoded decoded = decoder.decodeHeld(bytes)) {
+        List<PreprocessorConfig> configs = action.models().stream().map(prepared.preprocessing()::get).toList();
+        try (ImageDecoder.Decoded decoded = decoder.decodeHeld(bytes, Preprocessor.draftSide(configs))) {
             RgbImage image = decoded.image();
             decodeTimer.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
+            // Models with the same horizontal resize pass share it (the first one's timer counts it).
+            Preprocessing preprocessing = new Preprocessing(image, configs);
             for (ModelKind kind : action.models()) {
                 PreprocessorConfig cfg = prepared.preprocessing().get(kind);
                 // The pipeline waits for queue space; admission control already bounded the work in flight.
                 pending.put(kind, engine.infer(kind, slot -> {
                     long p0 = System.nanoTime();
-                    Preprocessor.write(image, cfg, slot);
+                    preprocessing.write(cfg, slot);
                     preprocessTimer.record(System.nanoTime() - p0, TimeUnit.NANOSECONDS);
                 }, true));
             }
