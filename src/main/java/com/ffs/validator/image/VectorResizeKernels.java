@@ -2,6 +2,7 @@ package com.ffs.validator.image;
 
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorShuffle;
@@ -30,6 +31,19 @@ final class VectorResizeKernels extends ResizeKernels {
     private static final VectorShuffle<Integer> SWAP4 = swap(4);
     private static final VectorShuffle<Integer> SWAP8 = swap(8);
     private static final VectorShuffle<Integer> SWAP16 = swap(16);
+    /**
+     * With 16 lanes, four pixels' sums are folded together: halves of two vectors ({@link #HALVES_LO} +
+     * {@link #HALVES_HI}), then quarters of two such ({@link #QUARTERS_LO} + {@link #QUARTERS_HI}), leaving the four
+     * pixels' RGBX sums side by side, clipped at once and stored as 12 bytes ({@link #RGB}, {@link #FIRST_12}).
+     */
+    private static final boolean FOLD_FOUR = LANES == 16;
+    private static final IntVector HALVES_LO = indexes(0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+    private static final IntVector HALVES_HI = indexes(8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
+    private static final IntVector QUARTERS_LO = indexes(0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
+    private static final IntVector QUARTERS_HI = indexes(4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31);
+    private static final VectorShuffle<Byte> RGB = FOLD_FOUR
+            ? VectorShuffle.fromValues(BYTES, 0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, 15, 15, 15, 15) : null;
+    private static final VectorMask<Byte> FIRST_12 = FOLD_FOUR ? BYTES.indexInRange(0, 12) : null;
 
     private VectorResizeKernels() {
     }
@@ -37,6 +51,10 @@ final class VectorResizeKernels extends ResizeKernels {
     /** The kernels, or null where vectors hold fewer than 8 ints (the horizontal pass needs two pixels a step). */
     static ResizeKernels create() {
         return LANES >= 8 && BYTES.length() == LANES ? new VectorResizeKernels() : null;
+    }
+
+    private static IntVector indexes(int... lanes) {
+        return FOLD_FOUR ? IntVector.fromArray(INTS, lanes, 0) : null;
     }
 
     private static VectorShuffle<Integer> swap(int block) {
@@ -64,9 +82,14 @@ final class VectorResizeKernels extends ResizeKernels {
         int[] lanes = c.lanes;
         int[] laneStart = c.laneStart;
         int lastRow = Math.max(rowA, rowB);
-        int oa = outA;
-        int ob = outB;
-        for (int d = 0; d < columns.length; d++, oa += 3, ob += 3) {
+        int d = 0;
+        if (FOLD_FOUR) {
+            d = rowB < 0 ? horizontalFours(src, rowA, c, columns, dst, outA)
+                    : horizontalFours2(src, rowA, rowB, c, columns, dst, outA, outB);
+        }
+        int oa = outA + d * 3;
+        int ob = outB + d * 3;
+        for (; d < columns.length; d++, oa += 3, ob += 3) {
             int i = columns[d];
             int xmin = c.bounds[i * 2];
             int steps = (c.bounds[i * 2 + 1] + TAPS - 1) / TAPS;
@@ -100,6 +123,116 @@ final class VectorResizeKernels extends ResizeKernels {
                 store(fold(b), dst, ob);
             }
         }
+    }
+
+    /**
+     * Columns four at a time for one row, as far as every load stays inside {@code src}; returns how many columns
+     * it computed.
+     */
+    private static int horizontalFours(byte[] src, int row, PillowResize.Coefficients c, int[] columns, byte[] dst,
+            int out) {
+        int d = 0;
+        for (; d + 4 <= columns.length; d += 4) {
+            if (!fits(src, row, c, columns, d)) {
+                break;
+            }
+            IntVector a0 = dot(src, row, c, columns[d]);
+            IntVector a1 = dot(src, row, c, columns[d + 1]);
+            IntVector a2 = dot(src, row, c, columns[d + 2]);
+            IntVector a3 = dot(src, row, c, columns[d + 3]);
+            storeFour(a0, a1, a2, a3, dst, out + d * 3);
+        }
+        return d;
+    }
+
+    /** Column {@code i}'s lane sums for the row at {@code row}. */
+    private static IntVector dot(byte[] src, int row, PillowResize.Coefficients c, int i) {
+        int p = row + c.bounds[i * 2] * 3;
+        int w = c.laneStart[i];
+        int steps = (c.bounds[i * 2 + 1] + TAPS - 1) / TAPS;
+        IntVector sum = IntVector.zero(INTS);
+        for (int s = 0; s < steps; s++, p += TAPS * 3, w += LANES) {
+            sum = sum.add(pixels(src, p).mul(IntVector.fromArray(INTS, c.lanes, w)));
+        }
+        return sum;
+    }
+
+    /** {@link #horizontalFours} for two rows, each weight loaded once for both. */
+    private static int horizontalFours2(byte[] src, int rowA, int rowB, PillowResize.Coefficients c, int[] columns,
+            byte[] dst, int outA, int outB) {
+        int[] lanes = c.lanes;
+        int[] laneStart = c.laneStart;
+        int lastRow = Math.max(rowA, rowB);
+        int d = 0;
+        for (; d + 4 <= columns.length; d += 4) {
+            if (!fits(src, lastRow, c, columns, d)) {
+                break;
+            }
+            IntVector a0 = IntVector.zero(INTS);
+            IntVector a1 = IntVector.zero(INTS);
+            IntVector a2 = IntVector.zero(INTS);
+            IntVector a3 = IntVector.zero(INTS);
+            IntVector b0 = IntVector.zero(INTS);
+            IntVector b1 = IntVector.zero(INTS);
+            IntVector b2 = IntVector.zero(INTS);
+            IntVector b3 = IntVector.zero(INTS);
+            for (int k = 0; k < 4; k++) {
+                int i = columns[d + k];
+                int p = rowA + c.bounds[i * 2] * 3;
+                int q = rowB + c.bounds[i * 2] * 3;
+                int w = laneStart[i];
+                int steps = (c.bounds[i * 2 + 1] + TAPS - 1) / TAPS;
+                IntVector sa = IntVector.zero(INTS);
+                IntVector sb = IntVector.zero(INTS);
+                for (int s = 0; s < steps; s++, p += TAPS * 3, q += TAPS * 3, w += LANES) {
+                    IntVector weights = IntVector.fromArray(INTS, lanes, w);
+                    sa = sa.add(pixels(src, p).mul(weights));
+                    sb = sb.add(pixels(src, q).mul(weights));
+                }
+                switch (k) {
+                    case 0 -> {
+                        a0 = sa;
+                        b0 = sb;
+                    }
+                    case 1 -> {
+                        a1 = sa;
+                        b1 = sb;
+                    }
+                    case 2 -> {
+                        a2 = sa;
+                        b2 = sb;
+                    }
+                    default -> {
+                        a3 = sa;
+                        b3 = sb;
+                    }
+                }
+            }
+            storeFour(a0, a1, a2, a3, dst, outA + d * 3);
+            storeFour(b0, b1, b2, b3, dst, outB + d * 3);
+        }
+        return d;
+    }
+
+    /** Whether the loads of columns {@code d} to {@code d + 3} of the row at {@code row} stay inside {@code src}. */
+    private static boolean fits(byte[] src, int row, PillowResize.Coefficients c, int[] columns, int d) {
+        for (int k = 0; k < 4; k++) {
+            int i = columns[d + k];
+            int steps = (c.bounds[i * 2 + 1] + TAPS - 1) / TAPS;
+            if (row + (c.bounds[i * 2] + (steps - 1) * TAPS) * 3 + LANES > src.length) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Folds four pixels' sums, clips them and stores their 12 bytes at {@code dst[o]}. */
+    private static void storeFour(IntVector a0, IntVector a1, IntVector a2, IntVector a3, byte[] dst, int o) {
+        IntVector s01 = HALVES_LO.selectFrom(a0, a1).add(HALVES_HI.selectFrom(a0, a1));
+        IntVector s23 = HALVES_LO.selectFrom(a2, a3).add(HALVES_HI.selectFrom(a2, a3));
+        IntVector sums = QUARTERS_LO.selectFrom(s01, s23).add(QUARTERS_HI.selectFrom(s01, s23));
+        IntVector v = sums.add(HALF).lanewise(VectorOperators.ASHR, PRECISION_BITS).max(0).min(255);
+        ((ByteVector) v.convertShape(VectorOperators.I2B, BYTES, 0)).rearrange(RGB).intoArray(dst, o, FIRST_12);
     }
 
     @Override
