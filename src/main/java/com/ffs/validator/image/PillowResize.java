@@ -18,6 +18,10 @@ import java.util.List;
  * vertical pass reads next (or, where even that would be large, each row is added into the few output rows it feeds
  * and dropped), and window columns that read the same taps with the same weights are computed once. {@link Shape}
  * gives the bytes and the work of a resize from the sizes alone, before anything is allocated.
+ *
+ * <p>The inner loops are {@link ResizeKernels}, SIMD where the JVM has the Vector API; coefficients come from the
+ * {@link CoefficientCache}; windows of one image that share their horizontal pass get it once
+ * ({@link #resizeRegions}).
  */
 public final class PillowResize {
 

@@ -76,7 +76,8 @@ public final class Preprocessor {
     /**
      * Upper bound of the bytes one {@link #write} of a {@code width x height} image allocates (coefficient tables,
      * the horizontal pass's rows, scratch and the cropped raster), from the sizes alone, before anything is
-     * allocated; {@code width x height} is the image as it is preprocessed, after EXIF orientation.
+     * allocated; {@code width x height} is the image as it is preprocessed, after EXIF orientation. A
+     * {@link Preprocessing} of several models allocates at most the sum of their bounds.
      *
      * @throws IntakeException {@code IMAGE_TOO_LARGE} when the image cannot be preprocessed exactly within
      *                         {@link #MAX_WORK}, or its resized size does not fit an int
