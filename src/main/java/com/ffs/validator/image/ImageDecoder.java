@@ -71,12 +71,15 @@ public class ImageDecoder {
     private final Optional<LibWebp> webp;
     private final RasterListener listener;
     private final RasterBudget budget;
+    /** Whether large JPEGs decode at a reduced DCT scale ({@code validator.image.decode-scaling=fast}). */
+    private final boolean draftJpegs;
 
     @Inject
     public ImageDecoder(ImageConfig config) {
         this(config.maxPixels(), config.alpha(), config.exifOrientation(), turbo(config.jpegDecoder()),
                 LibWebp.instance(), RasterListener.NONE, RasterBudget.of(config.rasterMemory()
-                        .map(MemorySize::asLongValue).orElse(Runtime.getRuntime().maxMemory() / 2)));
+                        .map(MemorySize::asLongValue).orElse(Runtime.getRuntime().maxMemory() / 2)),
+                config.decodeScaling() == ImageConfig.DecodeScaling.FAST);
     }
 
     /** A decoder with the given cap and alpha policy, applying EXIF orientation, libjpeg-turbo when installed. */
@@ -91,6 +94,12 @@ public class ImageDecoder {
 
     ImageDecoder(long maxPixels, AlphaPolicy alpha, boolean exifOrientation, Optional<TurboJpeg> turbo,
             Optional<LibWebp> webp, RasterListener listener, RasterBudget budget) {
+        this(maxPixels, alpha, exifOrientation, turbo, webp, listener, budget, false);
+    }
+
+    ImageDecoder(long maxPixels, AlphaPolicy alpha, boolean exifOrientation, Optional<TurboJpeg> turbo,
+            Optional<LibWebp> webp, RasterListener listener, RasterBudget budget, boolean draftJpegs) {
+        this.draftJpegs = draftJpegs;
         this.budget = budget;
         this.maxPixels = maxPixels;
         this.alpha = alpha;
@@ -141,9 +150,23 @@ public class ImageDecoder {
      * @throws IntakeException {@code UNSUPPORTED_FORMAT}, {@code IMAGE_TOO_LARGE} or {@code DECODE_FAILED}
      */
     public Decoded decodeHeld(byte[] bytes, WorkingMemory preprocessing) {
+        return decodeHeld(bytes, preprocessing, 0);
+    }
+
+    /** {@link #decodeHeld(byte[], WorkingMemory, int)} charging the decode alone. */
+    public Decoded decodeHeld(byte[] bytes, int draftSide) {
+        return decodeHeld(bytes, WorkingMemory.NONE, draftSide);
+    }
+
+    /**
+     * {@link #decodeHeld(byte[], WorkingMemory)} for an image the models use at {@code draftSide} pixels a side at
+     * most (0: at full size): with {@code validator.image.decode-scaling=fast}, a JPEG at least twice that size is
+     * decoded at 1/2, 1/4 or 1/8 of it, as Pillow after {@code draft("RGB", (draftSide, draftSide))}.
+     */
+    public Decoded decodeHeld(byte[] bytes, WorkingMemory preprocessing, int draftSide) {
         RasterBudget.Hold hold = budget.hold();
         try {
-            return new Decoded(decodeInto(bytes, hold, preprocessing), hold);
+            return new Decoded(decodeInto(bytes, hold, preprocessing, draftJpegs ? draftSide : 0), hold);
         } catch (RuntimeException | Error e) {
             hold.close();
             throw e;
@@ -171,7 +194,7 @@ public class ImageDecoder {
         }
     }
 
-    private RgbImage decodeInto(byte[] bytes, RasterBudget.Hold hold, WorkingMemory preprocessing) {
+    private RgbImage decodeInto(byte[] bytes, RasterBudget.Hold hold, WorkingMemory preprocessing, int draftSide) {
         ImageFormat format = ImageFormat.sniff(bytes);
         if (format == ImageFormat.UNKNOWN) {
             throw new IntakeException(IntakeError.UNSUPPORTED_FORMAT,
@@ -188,13 +211,15 @@ public class ImageDecoder {
             throw header.defect();
         }
         int orientation = exifOrientation ? ExifOrientation.read(format, bytes) : 1;
-        hold.reserve(memoryNeeded(header, orientation, preprocessing), format.displayName() + " of "
+        int scale = format == ImageFormat.JPEG && turbo.isPresent() && draftSide > 0
+                ? TurboJpeg.draftScale((int) header.width(), (int) header.height(), draftSide) : 1;
+        hold.reserve(memoryNeeded(header, orientation, scale, preprocessing), format.displayName() + " of "
                 + header.width() + "x" + header.height());
         listener.allocating(format, header.width(), header.height());
         RgbImage image;
         try {
             if (format == ImageFormat.JPEG && turbo.isPresent()) {
-                image = decodeTurbo(turbo.get(), header);
+                image = decodeTurbo(turbo.get(), header, scale);
             } else if (format == ImageFormat.WEBP && webp.isPresent()) {
                 image = decodeWebp(webp.get(), header);
             } else {
@@ -214,8 +239,16 @@ public class ImageDecoder {
      * The peak: the RGB result, plus the larger of the decoder's working memory (with a rotated copy when the
      * orientation asks for one) and the preprocessing's, which runs once the decoder's buffers are gone.
      */
-    private long memoryNeeded(ImageHeader header, int orientation, WorkingMemory preprocessing) {
-        long rgb = HeaderBytes.times(header.pixels(), 3);
+    private long memoryNeeded(ImageHeader header, int orientation, int scale, WorkingMemory preprocessing) {
+        // The raster the later steps see: scaled by a fast JPEG decode, turned by the orientation.
+        int w = scale == 1 ? (int) header.width() : TurboJpeg.scaled((int) header.width(), scale);
+        int h = scale == 1 ? (int) header.height() : TurboJpeg.scaled((int) header.height(), scale);
+        if (orientation >= 5) {
+            int t = w;
+            w = h;
+            h = t;
+        }
+        long rgb = HeaderBytes.times(w, h, 3);
         long working = header.workingBytes();
         if (header.format() == ImageFormat.JPEG && turbo.isEmpty()) {
             // ImageIO decodes into a raster of its own (four bytes a pixel for CMYK) before conversion.
@@ -225,7 +258,7 @@ public class ImageDecoder {
             working = HeaderBytes.plus(working, HeaderBytes.times(header.pixels(), 8));
         }
         long rotated = orientation == 1 ? 0 : rgb;
-        long after = preprocessing.bytes((int) header.width(), (int) header.height());
+        long after = preprocessing.bytes(w, h);
         return HeaderBytes.plus(rgb, Math.max(HeaderBytes.plus(working, rotated), after));
     }
 
@@ -254,21 +287,21 @@ public class ImageDecoder {
     // ---------------------------------------------------------------------------------------------------------
     // JPEG through libjpeg-turbo
 
-    private RgbImage decodeTurbo(TurboJpeg lib, ImageHeader expected) {
+    private RgbImage decodeTurbo(TurboJpeg lib, ImageHeader expected, int scale) {
         byte[] bytes = expected.input();
         try (TurboJpeg.Session session = lib.open()) {
             TurboJpeg.Header header = session.header(bytes);
             checkSame(expected, header.width(), header.height());
-            int w = header.width();
-            int h = header.height();
+            int w = TurboJpeg.scaled(header.width(), scale);
+            int h = TurboJpeg.scaled(header.height(), scale);
             if (header.colorspace() == TurboJpeg.CS_CMYK || header.colorspace() == TurboJpeg.CS_YCCK) {
                 byte[] cmyk = new byte[w * h * 4];
-                session.decode(header, TurboJpeg.PF_CMYK, cmyk);
+                session.decode(header, scale, TurboJpeg.PF_CMYK, cmyk);
                 return fromInvertedCmyk(w, h, cmyk);
             }
             // Grey JPEGs come out replicated, as Pillow's L -> RGB.
             byte[] rgb = new byte[w * h * 3];
-            session.decode(header, TurboJpeg.PF_RGB, rgb);
+            session.decode(header, scale, TurboJpeg.PF_RGB, rgb);
             return new RgbImage(w, h, rgb);
         }
     }

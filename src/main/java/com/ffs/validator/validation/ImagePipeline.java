@@ -1,6 +1,7 @@
 package com.ffs.validator.validation;
 
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -10,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import com.ffs.validator.image.ImageBody;
 import com.ffs.validator.image.ImageDecoder;
 import com.ffs.validator.image.ImageSource;
+import com.ffs.validator.image.Preprocessing;
 import com.ffs.validator.image.Preprocessor;
 import com.ffs.validator.image.PreprocessorConfig;
 import com.ffs.validator.image.RgbImage;
@@ -84,18 +86,19 @@ final class ImagePipeline {
             Map<ModelKind, PreprocessorConfig> preprocessing, RequestScope scope) {
         long t0 = System.nanoTime();
         Map<ModelKind, CompletableFuture<float[]>> rows = new EnumMap<>(ModelKind.class);
+        List<PreprocessorConfig> configs = models.stream().map(preprocessing::get).toList();
         ImageDecoder.Decoded held;
         try (body) {
             // The body's bytes are not needed once decoded: its share of the body memory goes back here.
             held = decoder.decodeHeld(body.bytes(), (width, height) -> {
-                // The raster checks, then the models' preprocessings, one after another on this thread: the largest
-                // of them is the peak.
-                long most = RasterChecks.workingBytes(width, height, checks);
-                for (ModelKind kind : models) {
-                    most = Math.max(most, Preprocessor.workingBytes(width, height, preprocessing.get(kind)));
+                // The raster checks, then the models' preprocessings (which keep a shared pass between them, so their
+                // memory adds up), one after another on this thread.
+                long preprocessings = 0;
+                for (PreprocessorConfig cfg : configs) {
+                    preprocessings += Preprocessor.workingBytes(width, height, cfg);
                 }
-                return most;
-            });
+                return Math.max(RasterChecks.workingBytes(width, height, checks), preprocessings);
+            }, Preprocessor.draftSide(configs));
         }
         RasterChecks.Outcome raster;
         // The raster's memory is reserved until the last model has written its copy: the writers run here.
@@ -103,6 +106,8 @@ final class ImagePipeline {
             RgbImage image = decoded.image();
             decodeTimer.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
             raster = rasterChecks.run(image, checks);
+            // Models whose resizes share a horizontal pass compute it once (the first one's timer counts it).
+            Preprocessing shared = new Preprocessing(image, configs);
             for (ModelKind kind : models) {
                 if (scope.stopped()) {
                     break;
@@ -111,7 +116,7 @@ final class ImagePipeline {
                 // Admission bounded the images in flight, so waiting for batch space here is short and bounded.
                 rows.put(kind, scope.track(engine.infer(kind, slot -> {
                     long p0 = System.nanoTime();
-                    Preprocessor.write(image, cfg, slot);
+                    shared.write(cfg, slot);
                     preprocessTimer.record(System.nanoTime() - p0, TimeUnit.NANOSECONDS);
                 }, true)));
             }
