@@ -15,6 +15,10 @@ final class BmpDecoder {
 
     static ModeImage decode(byte[] bytes) {
         BmpHeader.Layout l = BmpHeader.layout(new HeaderBytes(bytes, ImageFormat.BMP));
+        if (l.compression() != 0) {
+            // Runs that cannot fill the image are refused before its raster exists.
+            runLength(bytes, l, new Rows(null, l.width(), l.height(), l.bottomUp()));
+        }
         ModeImage image = ModeImage.allocate(l.mode(), l.width(), l.height());
         if (l.palette() >= 0) {
             image.putPalette(l.paletteRaw(), bytes, l.palette(), l.paletteBytes());
@@ -22,7 +26,7 @@ final class BmpDecoder {
         if (l.compression() == 0) {
             raw(bytes, l, image);
         } else {
-            runLength(bytes, l, image);
+            runLength(bytes, l, new Rows(image.data, l.width(), l.height(), l.bottomUp()));
         }
         return image;
     }
@@ -38,9 +42,8 @@ final class BmpDecoder {
     }
 
     /** {@code BmpRleDecoder.decode}: the indices it appends, written straight into the image's rows. */
-    private static void runLength(byte[] b, BmpHeader.Layout l, ModeImage image) {
+    private static void runLength(byte[] b, BmpHeader.Layout l, Rows rows) {
         boolean rle4 = l.compression() == 2;
-        Rows rows = new Rows(image, l.bottomUp());
         long pos = l.offset();
         long x = 0;
         int w = l.width();
@@ -109,7 +112,7 @@ final class BmpDecoder {
         }
     }
 
-    /** The decoded index stream: the n-th index is pixel n of the stored row order. */
+    /** The decoded index stream: the n-th index is pixel n of the stored row order (only counted without out). */
     private static final class Rows {
         final long limit;
         long count;
@@ -118,16 +121,16 @@ final class BmpDecoder {
         private final int height;
         private final boolean bottomUp;
 
-        Rows(ModeImage image, boolean bottomUp) {
-            this.out = image.data;
-            this.width = image.width;
-            this.height = image.height;
+        Rows(byte[] out, int width, int height, boolean bottomUp) {
+            this.out = out;
+            this.width = width;
+            this.height = height;
             this.limit = (long) width * height;
             this.bottomUp = bottomUp;
         }
 
         void put(int index) {
-            if (count < limit) {
+            if (out != null && count < limit) {
                 int row = (int) (count / width);
                 int y = bottomUp ? height - 1 - row : row;
                 out[y * width + (int) (count % width)] = (byte) index;

@@ -165,6 +165,34 @@ class DecoderGoldenTest {
                 .isInstanceOfSatisfying(IntakeException.class, e -> assertThat(e.error()).isEqualTo(expected));
     }
 
+    /**
+     * Without libtiff, uncompressed TIFFs still go through the port of Pillow's raw decoder (exact), compressions
+     * the JDK's reader has fall back to ImageIO, and the others are refused with the reason.
+     */
+    @Test
+    void shouldFallBackToImageIoForCompressedTiffsWithoutLibtiff() {
+        ImageDecoder noLibtiff = new ImageDecoder(Long.MAX_VALUE, AlphaPolicy.DROP, true, TurboJpeg.instance(),
+                LibWebp.instance(), Optional.empty(), ImageDecoder.RasterListener.NONE, RasterBudget.unlimited(),
+                ImageDecoder.DecodeWarnings.NONE);
+        for (String file : List.of("grey16-be_40x30.tif", "rgb16-le-planar_40x30.tif", "rgb-lzw_96x64.tif",
+                "grey-deflate_96x64.tif")) {
+            assertSame(noLibtiff.decode(Goldens.bytes(file)), Goldens.npz(file).get("decoded_drop").rgb(), file);
+        }
+        assertThatThrownBy(() -> noLibtiff.decode(Goldens.bytes("rgb-lzma_40x30.tif")))
+                .isInstanceOfSatisfying(IntakeException.class,
+                        e -> assertThat(e.error()).isEqualTo(IntakeError.UNSUPPORTED_FORMAT))
+                .hasMessageContaining("needs libtiff");
+    }
+
+    @Test
+    void shouldRefuseCielabWithoutLittleCms() {
+        ModeImage lab = ModeImage.allocate(PillowMode.LAB, 2, 2);
+        assertThatThrownBy(() -> lab.toRgb(AlphaPolicy.DROP, Optional.empty()))
+                .isInstanceOfSatisfying(IntakeException.class,
+                        e -> assertThat(e.error()).isEqualTo(IntakeError.UNSUPPORTED_FORMAT))
+                .hasMessageContaining("LittleCMS");
+    }
+
     static void assertSame(RgbImage actual, RgbImage expected, String what) {
         assertThat(actual.width() + "x" + actual.height()).as(what + " size")
                 .isEqualTo(expected.width() + "x" + expected.height());
