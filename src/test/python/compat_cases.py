@@ -690,5 +690,14 @@ def gif_cases():
     return out
 
 
+# One case per category also goes through the three models' preprocessing (PreprocessorGoldenTest): the tensors the
+# models see match Pillow's, not just the decoded pixels.
+PREPROCESSED = {"junk-before-markers_96x64.jpg", "xmp-attribute6_40x24.png", "grey16-trns_48x32.png",
+                "rgb16-be-planar-lzw_40x30.tif", "lab-lzw_40x30.tif", "old-jpeg_48x32.tif", "orientation6_40x24.tif",
+                "rle4-delta_12x3.bmp", "no-colour-table_32x20.gif"}
+
+
 def all_cases(tmp):
-    return jpeg_cases() + png_cases() + webp_cases() + tiff_cases(tmp) + bmp_cases() + gif_cases()
+    cases = jpeg_cases() + png_cases() + webp_cases() + tiff_cases(tmp) + bmp_cases() + gif_cases()
+    return [(name, data, dict(flags, preprocess=True) if name in PREPROCESSED else flags)
+            for name, data, flags in cases]

@@ -33,8 +33,10 @@ import io.quarkus.runtime.configuration.MemorySize;
  * {@code convert("RGB")} (or composited onto white, see {@link AlphaPolicy}). The format is sniffed from the bytes;
  * the header is read first ({@link ImageHeader}) and everything the image will allocate, from the decoder's buffers to
  * the preprocessing, is checked against the pixel cap and reserved from the raster budget before any decoder runs;
- * animated formats give their first frame as Pillow shows it. JPEG and WebP go through libjpeg-turbo and libwebp
- * (Pillow's own decoders) when those libraries are installed.
+ * animated formats give their first frame as Pillow shows it. JPEG, WebP and compressed TIFF go through libjpeg-turbo,
+ * libwebp and libtiff (Pillow's own decoders) when those libraries are installed; GIF, BMP and uncompressed TIFF
+ * through ports of Pillow's readers, into Pillow's modes ({@link ModeImage}) and its conversions. What Pillow decodes
+ * is decoded, and what it refuses is refused: see {@code docs/image-compatibility.md}.
  */
 @ApplicationScoped
 public class ImageDecoder {
