@@ -97,7 +97,7 @@ final class JpegHeader {
                 boolean buffered = progressive || scanComponents < components.length;
                 ImageHeader header = header(bytes, frame[0], frame[1], components, buffered);
                 long data = p + 2 + length;
-                boolean complete = buffered ? reachesEndOfImage(bytes, data) : entropyEnd(bytes, data) >= 0;
+                boolean complete = buffered ? reachesEndOfImage(bytes, data) : hasMarkerFrom(bytes, data);
                 return complete ? header : new ImageHeader(header.format(), header.width(), header.height(),
                         header.workingBytes(), header.input(), new IntakeException(IntakeError.DECODE_FAILED,
                                 "JPEG is truncated: the data ends before the image is complete"));
@@ -120,6 +120,22 @@ final class JpegHeader {
             }
         }
         return -1;
+    }
+
+    /**
+     * Whether a marker follows {@code from}, which is whether the entropy-coded data starting there ends at one:
+     * searched from the end of the file, where a complete file's EOI is found at once.
+     */
+    private static boolean hasMarkerFrom(byte[] b, long from) {
+        for (int i = b.length - 2; i >= Math.max(from, 0); i--) {
+            if (b[i] == (byte) 0xFF) {
+                int next = b[i + 1] & 0xFF;
+                if (next != 0 && next != 0xFF && (next < 0xD0 || next > 0xD7)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** Whether every segment and scan from {@code from} (just after a scan header) is there, up to EOI. */
