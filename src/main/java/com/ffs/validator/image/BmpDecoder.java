@@ -121,26 +121,39 @@ final class BmpDecoder {
         private final int height;
         private final boolean bottomUp;
 
+        /** Where the current stored row starts in {@code out}, and the column in it (kept for speed). */
+        private int rowStart;
+        private int column;
+
         Rows(byte[] out, int width, int height, boolean bottomUp) {
             this.out = out;
             this.width = width;
             this.height = height;
             this.limit = (long) width * height;
             this.bottomUp = bottomUp;
+            locate();
         }
 
         void put(int index) {
             if (out != null && count < limit) {
-                int row = (int) (count / width);
-                int y = bottomUp ? height - 1 - row : row;
-                out[y * width + (int) (count % width)] = (byte) index;
+                out[rowStart + column] = (byte) index;
             }
             count++;
+            if (++column == width) {
+                locate();
+            }
         }
 
         /** Indices of 0 (the image starts zeroed, and every position is written at most once). */
         void skip(long n) {
             count += n;
+            locate();
+        }
+
+        private void locate() {
+            long row = Math.min(count / width, height - 1L);
+            rowStart = (int) ((bottomUp ? height - 1 - row : row) * width);
+            column = (int) (count % width);
         }
     }
 }

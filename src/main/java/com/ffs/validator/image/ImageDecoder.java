@@ -81,6 +81,8 @@ public class ImageDecoder {
     private final Optional<TurboJpeg> turbo;
     private final Optional<LibWebp> webp;
     private final Optional<LibTiff> libtiff;
+    /** Loaded with the decoder, so that a missing library is reported at start-up. */
+    private final Optional<LittleCms> lcms = LittleCms.instance();
     private final RasterListener listener;
     private final RasterBudget budget;
     private final DecodeWarnings warnings;
@@ -221,11 +223,11 @@ public class ImageDecoder {
             } else if (format == ImageFormat.WEBP && webp.isPresent()) {
                 image = decodeWebp(webp.get(), header);
             } else if (format == ImageFormat.GIF) {
-                image = GifDecoder.decode(header.input()).toRgb(alpha, LittleCms.instance());
+                image = GifDecoder.decode(header.input()).toRgb(alpha, lcms);
             } else if (format == ImageFormat.BMP) {
-                image = BmpDecoder.decode(header.input()).toRgb(alpha, LittleCms.instance());
+                image = BmpDecoder.decode(header.input()).toRgb(alpha, lcms);
             } else if (format == ImageFormat.TIFF && (libtiff.isPresent() || isRawTiff(header))) {
-                image = TiffDecoder.decode(header.input(), libtiff).toRgb(alpha, LittleCms.instance());
+                image = TiffDecoder.decode(header.input(), libtiff).toRgb(alpha, lcms);
             } else if (format == ImageFormat.TIFF && !imageIoReadsTiff(header)) {
                 throw new IntakeException(IntakeError.UNSUPPORTED_FORMAT, "TIFF with compression "
                         + TiffHeader.directory(header.input()).compression() + " needs libtiff, which is not "

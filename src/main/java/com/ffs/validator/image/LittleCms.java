@@ -63,7 +63,7 @@ final class LittleCms {
         for (String name : LIBRARY_NAMES) {
             try {
                 LittleCms lcms = new LittleCms(SymbolLookup.libraryLookup(name, Arena.global()));
-                LOG.debugf("CIELab conversion uses LittleCMS through %s", name);
+                LOG.infof("CIELab conversion uses LittleCMS through %s", name);
                 return Optional.of(lcms);
             } catch (IllegalArgumentException | IllegalCallerException | UnsupportedOperationException e) {
                 tried.append(name).append(": ").append(e.getMessage()).append("; ");
