@@ -7,6 +7,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.ffs.validator.validation.CancelledException;
 import com.ffs.validator.validation.JsonErrors;
 import com.ffs.validator.validation.RequestException;
 import com.ffs.validator.validation.UnavailableException;
@@ -30,6 +31,12 @@ public class ApiExceptionMappers {
                 Long.toString(Math.max(1, e.retryAfter().toSeconds())));
     }
 
+    /** A request stopped before its answer; its caller has usually gone already. */
+    @ServerExceptionMapper
+    public Response cancelled(CancelledException e) {
+        return problem(Problem.of(503, "Cancelled", "CANCELLED", e.getMessage()), null);
+    }
+
     @ServerExceptionMapper
     public Response mismatchedInput(MismatchedInputException e) {
         return invalidJson(e);
@@ -47,6 +54,7 @@ public class ApiExceptionMappers {
         return switch (e.getCause()) {
             case RequestException re -> badRequest(re);
             case UnavailableException ue -> unavailable(ue);
+            case CancelledException ce -> cancelled(ce);
             case JsonProcessingException json -> invalidJson(json);
             case null, default -> {
                 io.quarkus.logging.Log.error("Request failed", e.getCause());

@@ -6,6 +6,7 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -16,18 +17,20 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import com.ffs.validator.validation.TextEmbeddingRequest;
 import com.ffs.validator.validation.TextEmbeddingResponse;
-import com.ffs.validator.validation.ValidationService;
+import com.ffs.validator.validation.Pending;
+import com.ffs.validator.validation.TextEmbeddingService;
 
 import io.smallrye.common.annotation.Blocking;
+import io.vertx.core.http.HttpServerRequest;
 
 /** Text search: {@code POST /v1/embeddings/text}, text embeddings in the space of the image embeddings. */
 @Path("/v1/embeddings")
 @Tag(name = "Search")
 public class TextEmbeddingResource {
 
-    private final ValidationService service;
+    private final TextEmbeddingService service;
 
-    public TextEmbeddingResource(ValidationService service) {
+    public TextEmbeddingResource(TextEmbeddingService service) {
         this.service = service;
     }
 
@@ -46,7 +49,11 @@ public class TextEmbeddingResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     // A large JSON body and its inline images are parsed on a worker thread, never on the event loop.
     @Blocking
-    public CompletionStage<TextEmbeddingResponse> embed(TextEmbeddingRequest request) {
-        return service.embedTexts(request);
+    public CompletionStage<TextEmbeddingResponse> embed(TextEmbeddingRequest request,
+            @Context HttpServerRequest http) {
+        Pending<TextEmbeddingResponse> pending = service.embed(request);
+        CallerConnection.watch(http, pending.result(),
+                () -> pending.cancel(Pending.Cause.DISCONNECT, "the caller closed the connection"));
+        return pending.result();
     }
 }

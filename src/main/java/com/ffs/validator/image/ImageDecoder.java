@@ -86,6 +86,8 @@ public class ImageDecoder {
     private final RasterListener listener;
     private final RasterBudget budget;
     private final DecodeWarnings warnings;
+    /** Whether large JPEGs decode at a reduced DCT scale ({@code validator.image.decode-scaling=fast}). */
+    private final boolean draftJpegs;
 
     @Inject
     public ImageDecoder(ImageConfig config, MeterRegistry registry) {
@@ -93,7 +95,8 @@ public class ImageDecoder {
                 LibWebp.instance(), LibTiff.instance(), RasterListener.NONE, RasterBudget.of(config.rasterMemory()
                         .map(MemorySize::asLongValue).orElse(Runtime.getRuntime().maxMemory() / 2)),
                 format -> registry.counter(MetricNames.DECODE_WARNINGS, MetricNames.TAG_FORMAT,
-                        format.name().toLowerCase(Locale.ROOT)).increment());
+                        format.name().toLowerCase(Locale.ROOT)).increment(),
+                config.decodeScaling() == ImageConfig.DecodeScaling.FAST);
     }
 
     /** A decoder with the given cap and alpha policy, applying EXIF orientation, libjpeg-turbo when installed. */
@@ -108,12 +111,25 @@ public class ImageDecoder {
 
     ImageDecoder(long maxPixels, AlphaPolicy alpha, boolean exifOrientation, Optional<TurboJpeg> turbo,
             Optional<LibWebp> webp, RasterListener listener, RasterBudget budget) {
-        this(maxPixels, alpha, exifOrientation, turbo, webp, LibTiff.instance(), listener, budget, DecodeWarnings.NONE);
+        this(maxPixels, alpha, exifOrientation, turbo, webp, listener, budget, false);
+    }
+
+    ImageDecoder(long maxPixels, AlphaPolicy alpha, boolean exifOrientation, Optional<TurboJpeg> turbo,
+            Optional<LibWebp> webp, RasterListener listener, RasterBudget budget, boolean draftJpegs) {
+        this(maxPixels, alpha, exifOrientation, turbo, webp, LibTiff.instance(), listener, budget, DecodeWarnings.NONE,
+                draftJpegs);
     }
 
     ImageDecoder(long maxPixels, AlphaPolicy alpha, boolean exifOrientation, Optional<TurboJpeg> turbo,
             Optional<LibWebp> webp, Optional<LibTiff> libtiff, RasterListener listener, RasterBudget budget,
             DecodeWarnings warnings) {
+        this(maxPixels, alpha, exifOrientation, turbo, webp, libtiff, listener, budget, warnings, false);
+    }
+
+    ImageDecoder(long maxPixels, AlphaPolicy alpha, boolean exifOrientation, Optional<TurboJpeg> turbo,
+            Optional<LibWebp> webp, Optional<LibTiff> libtiff, RasterListener listener, RasterBudget budget,
+            DecodeWarnings warnings, boolean draftJpegs) {
+        this.draftJpegs = draftJpegs;
         this.budget = budget;
         this.maxPixels = maxPixels;
         this.alpha = alpha;
@@ -166,9 +182,23 @@ public class ImageDecoder {
      * @throws IntakeException {@code UNSUPPORTED_FORMAT}, {@code IMAGE_TOO_LARGE} or {@code DECODE_FAILED}
      */
     public Decoded decodeHeld(byte[] bytes, WorkingMemory preprocessing) {
+        return decodeHeld(bytes, preprocessing, 0);
+    }
+
+    /** {@link #decodeHeld(byte[], WorkingMemory, int)} charging the decode alone. */
+    public Decoded decodeHeld(byte[] bytes, int draftSide) {
+        return decodeHeld(bytes, WorkingMemory.NONE, draftSide);
+    }
+
+    /**
+     * {@link #decodeHeld(byte[], WorkingMemory)} for an image the models use at {@code draftSide} pixels a side at
+     * most (0: at full size): with {@code validator.image.decode-scaling=fast}, a JPEG at least twice that size is
+     * decoded at 1/2, 1/4 or 1/8 of it, as Pillow after {@code draft("RGB", (draftSide, draftSide))}.
+     */
+    public Decoded decodeHeld(byte[] bytes, WorkingMemory preprocessing, int draftSide) {
         RasterBudget.Hold hold = budget.hold();
         try {
-            return new Decoded(decodeInto(bytes, hold, preprocessing), hold);
+            return new Decoded(decodeInto(bytes, hold, preprocessing, draftJpegs ? draftSide : 0), hold);
         } catch (RuntimeException | Error e) {
             hold.close();
             throw e;
@@ -196,7 +226,7 @@ public class ImageDecoder {
         }
     }
 
-    private RgbImage decodeInto(byte[] bytes, RasterBudget.Hold hold, WorkingMemory preprocessing) {
+    private RgbImage decodeInto(byte[] bytes, RasterBudget.Hold hold, WorkingMemory preprocessing, int draftSide) {
         ImageFormat format = ImageFormat.sniff(bytes);
         if (format == ImageFormat.UNKNOWN) {
             throw new IntakeException(IntakeError.UNSUPPORTED_FORMAT,
@@ -213,13 +243,15 @@ public class ImageDecoder {
             throw header.defect();
         }
         int orientation = exifOrientation ? ExifOrientation.read(format, bytes) : 1;
-        hold.reserve(memoryNeeded(header, orientation, preprocessing), format.displayName() + " of "
+        int scale = format == ImageFormat.JPEG && turbo.isPresent() && draftSide > 0
+                ? TurboJpeg.draftScale((int) header.width(), (int) header.height(), draftSide) : 1;
+        hold.reserve(memoryNeeded(header, orientation, scale, preprocessing), format.displayName() + " of "
                 + header.width() + "x" + header.height());
         listener.allocating(format, header.width(), header.height());
         RgbImage image;
         try {
             if (format == ImageFormat.JPEG && turbo.isPresent()) {
-                image = decodeTurbo(turbo.get(), header);
+                image = decodeTurbo(turbo.get(), header, scale);
             } else if (format == ImageFormat.WEBP && webp.isPresent()) {
                 image = decodeWebp(webp.get(), header);
             } else if (format == ImageFormat.GIF) {
@@ -249,8 +281,16 @@ public class ImageDecoder {
      * The peak: the RGB result, plus the larger of the decoder's working memory (with a rotated copy when the
      * orientation asks for one) and the preprocessing's, which runs once the decoder's buffers are gone.
      */
-    private long memoryNeeded(ImageHeader header, int orientation, WorkingMemory preprocessing) {
-        long rgb = HeaderBytes.times(header.pixels(), 3);
+    private long memoryNeeded(ImageHeader header, int orientation, int scale, WorkingMemory preprocessing) {
+        // The raster the later steps see: scaled by a fast JPEG decode, turned by the orientation.
+        int w = scale == 1 ? (int) header.width() : TurboJpeg.scaled((int) header.width(), scale);
+        int h = scale == 1 ? (int) header.height() : TurboJpeg.scaled((int) header.height(), scale);
+        if (orientation >= 5) {
+            int t = w;
+            w = h;
+            h = t;
+        }
+        long rgb = HeaderBytes.times(w, h, 3);
         long working = header.workingBytes();
         if (header.format() == ImageFormat.JPEG && turbo.isEmpty()) {
             // ImageIO decodes into a raster of its own (four bytes a pixel for CMYK) before conversion.
@@ -260,7 +300,7 @@ public class ImageDecoder {
             working = HeaderBytes.plus(working, HeaderBytes.times(header.pixels(), 8));
         }
         long rotated = orientation == 1 ? 0 : rgb;
-        long after = preprocessing.bytes((int) header.width(), (int) header.height());
+        long after = preprocessing.bytes(w, h);
         return HeaderBytes.plus(rgb, Math.max(HeaderBytes.plus(working, rotated), after));
     }
 
@@ -299,16 +339,16 @@ public class ImageDecoder {
     // ---------------------------------------------------------------------------------------------------------
     // JPEG through libjpeg-turbo
 
-    private RgbImage decodeTurbo(TurboJpeg lib, ImageHeader expected) {
+    private RgbImage decodeTurbo(TurboJpeg lib, ImageHeader expected, int scale) {
         byte[] bytes = expected.input();
         try (TurboJpeg.Session session = lib.open()) {
             TurboJpeg.Header header = session.header(bytes);
             checkSame(expected, header.width(), header.height());
-            int w = header.width();
-            int h = header.height();
+            int w = TurboJpeg.scaled(header.width(), scale);
+            int h = TurboJpeg.scaled(header.height(), scale);
             if (header.colorspace() == TurboJpeg.CS_CMYK || header.colorspace() == TurboJpeg.CS_YCCK) {
                 byte[] cmyk = new byte[w * h * 4];
-                session.decode(header, TurboJpeg.PF_CMYK, cmyk);
+                session.decode(header, scale, TurboJpeg.PF_CMYK, cmyk);
                 if (session.warned()) {
                     warnings.tolerated(ImageFormat.JPEG);
                 }
@@ -316,7 +356,7 @@ public class ImageDecoder {
             }
             // Grey JPEGs come out replicated, as Pillow's L -> RGB.
             byte[] rgb = new byte[w * h * 3];
-            session.decode(header, TurboJpeg.PF_RGB, rgb);
+            session.decode(header, scale, TurboJpeg.PF_RGB, rgb);
             if (session.warned()) {
                 warnings.tolerated(ImageFormat.JPEG);
             }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -152,7 +153,13 @@ public class ImageFetcher {
         } catch (IntakeException e) {
             return CompletableFuture.failedFuture(e);
         }
+        if (group.cancelled()) {
+            return CompletableFuture.failedFuture(new CancellationException("the request was cancelled"));
+        }
         Download download = new Download();
+        Runnable abort = () -> download.fail(new CancellationException("the request was cancelled"));
+        group.track(abort);
+        download.result.whenComplete((b, e) -> group.untrack(abort));
         long queueMillis = Math.max(1, config.queueTimeout().toMillis());
         long queueTimer = vertx.setTimer(queueMillis, id -> {
             if (!download.started()) {

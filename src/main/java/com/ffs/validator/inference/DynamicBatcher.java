@@ -333,11 +333,18 @@ final class DynamicBatcher implements AutoCloseable {
     private record Outcome(float[][] rows, Throwable failure) {
     }
 
-    /** Runs a batch; the rows are plain arrays, independent of the buffer, which is reused once this returns. */
+    /**
+     * Runs a batch; the rows are plain arrays, independent of the buffer, which is reused once this returns. Images
+     * whose futures are already done (cancelled by their caller, or failed while written) are left out: the live ones
+     * are moved together first, so the model never computes an image nobody waits for.
+     */
     private Outcome run(Batch batch) {
-        int count = batch.reserved;
+        int count = batch.compact(itemSize);
         long start = System.nanoTime();
         long queueNanos = start - batch.openedNanos;
+        if (count == 0) {
+            return new Outcome(new float[0][], null);
+        }
         Outcome outcome;
         try {
             batch.buffer.position(0).limit(count * itemSize);
@@ -357,13 +364,14 @@ final class DynamicBatcher implements AutoCloseable {
         return outcome;
     }
 
-    /** Hands each image its row, or the batch's failure; images whose writer failed are already answered. */
+    /** Hands each image that ran its row, or the batch's failure; the others are already answered. */
     private static void complete(Batch batch, Outcome outcome) {
-        for (int i = 0; i < batch.reserved; i++) {
+        for (int k = 0; k < batch.live; k++) {
+            CompletableFuture<float[]> future = batch.futures[batch.liveIndex[k]];
             if (outcome.failure() != null) {
-                batch.futures[i].completeExceptionally(outcome.failure());
-            } else if (!batch.failed[i]) {
-                batch.futures[i].complete(outcome.rows()[i]);
+                future.completeExceptionally(outcome.failure());
+            } else {
+                future.complete(outcome.rows()[k]);
             }
         }
     }
@@ -374,8 +382,11 @@ final class DynamicBatcher implements AutoCloseable {
         final long openedNanos;
         final CompletableFuture<float[]>[] futures;
         final boolean[] failed;
+        /** Slot of each image that runs, in buffer order, after {@link #compact}. */
+        final int[] liveIndex;
         int reserved;
         int written;
+        int live;
 
         @SuppressWarnings("unchecked")
         Batch(FloatBuffer buffer, int capacity, long openedNanos) {
@@ -383,6 +394,23 @@ final class DynamicBatcher implements AutoCloseable {
             this.openedNanos = openedNanos;
             this.futures = new CompletableFuture[capacity];
             this.failed = new boolean[capacity];
+            this.liveIndex = new int[capacity];
+        }
+
+        /** Moves the slots of images still waited for to the front, in order; returns how many there are. */
+        int compact(int itemSize) {
+            live = 0;
+            for (int i = 0; i < reserved; i++) {
+                if (failed[i] || futures[i].isDone()) {
+                    continue;
+                }
+                if (live != i) {
+                    FloatBuffer from = buffer.duplicate().position(i * itemSize).limit((i + 1) * itemSize);
+                    buffer.duplicate().position(live * itemSize).put(from);
+                }
+                liveIndex[live++] = i;
+            }
+            return live;
         }
     }
 }

@@ -87,8 +87,8 @@ public class InferenceEngine {
     }
 
     /** What serves requests once loading is done; closed once, by {@link #close()}. */
-    private record Loaded(Map<ModelKind, LoadedModel> models, Semaphore runGate, ExecutorService texts,
-            ExecutorService completions, Path demoDir) {
+    private record Loaded(Map<ModelKind, LoadedModel> models, Semaphore runGate, int concurrentRuns,
+            ExecutorService texts, ExecutorService completions, Path demoDir) {
     }
 
     @Inject
@@ -206,6 +206,22 @@ public class InferenceEngine {
     }
 
     /**
+     * Device time one image costs {@code kind}, measured over its recent batches (seeded at warm-up): what admission
+     * turns into expected waits. Zero while nothing has run.
+     */
+    public long nanosPerImage(ModelKind kind) {
+        Loaded loaded = snapshot.get().loaded();
+        LoadedModel model = loaded == null ? null : loaded.models().get(kind);
+        return model == null ? 0 : model.rate.nanosPerImage();
+    }
+
+    /** Batches the device runs at once, across all models (1 while nothing is loaded). */
+    public int concurrentRuns() {
+        Loaded loaded = snapshot.get().loaded();
+        return loaded == null ? 1 : loaded.concurrentRuns();
+    }
+
+    /**
      * Text embeddings, one row per text, as the model's text graph gives them (not normalised here). Runs on the
      * calling thread, which waits for the run gate: for start-up work. Requests use {@link #embedTextsAsync}.
      */
@@ -241,6 +257,10 @@ public class InferenceEngine {
             implements Runnable {
         @Override
         public void run() {
+            if (rows.isDone()) {
+                // Cancelled while queued: its caller has gone.
+                return;
+            }
             try {
                 rows.complete(work.get());
             } catch (Throwable e) {
@@ -387,8 +407,8 @@ public class InferenceEngine {
             }
             NativeMemory.releaseFreed();
             prefetch.interrupt();
-            return new Loaded(Collections.unmodifiableMap(new EnumMap<>(models)), runGate, texts, completions,
-                    demoDir);
+            return new Loaded(Collections.unmodifiableMap(new EnumMap<>(models)), runGate, sessions.concurrentRuns(),
+                    texts, completions, demoDir);
         }
 
         /** Publishes one more loaded model; fails when the engine failed or was closed meanwhile. */

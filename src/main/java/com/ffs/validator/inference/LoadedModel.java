@@ -45,6 +45,8 @@ final class LoadedModel implements AutoCloseable {
     private final OrtSession.RunOptions runOptions;
     private final BatchProbe probe;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** This model's measured device time per image. */
+    final ServiceRate rate = new ServiceRate();
 
     /** What a model's batches run with, from the engine. */
     record Batching(InferenceConfig.Batching limits, Semaphore runSlots, Executor completions,
@@ -78,6 +80,9 @@ final class LoadedModel implements AutoCloseable {
                 limits.maxQueueDelay(), limits.maxQueuedImages(), limits.instances(), batching.runSlots(),
                 (buffer, count) -> OrtCalls.run(() -> runImages(buffer, count), onFatal),
                 (size, queueNanos, runNanos, failed) -> {
+                    if (!failed) {
+                        rate.record(size, runNanos);
+                    }
                     sizes.record(size);
                     runTimer.record(runNanos, TimeUnit.NANOSECONDS);
                     waitTimer.record(queueNanos, TimeUnit.NANOSECONDS);

@@ -33,7 +33,21 @@ public final class MetricNames {
     /** Gauge: downloads holding a slot now (at most {@code validator.fetch.max-concurrent}). */
     public static final String FETCH_DOWNLOADS = "validator.fetch.downloads";
 
+    /** Counter: requests weighed by admission, tagged {@code outcome} (admitted, queued, refused) and {@code reason}. */
+    public static final String ADMISSION_REQUESTS = "validator.admission.requests";
+    /** Gauge: seconds a new image needing {@code model} is expected to wait behind the admitted work. */
+    public static final String EXPECTED_WAIT = "validator.admission.expected.wait";
+    /** Gauge: requests queued for admission (RunPod jobs and bulk runs wait; the native API is refused). */
+    public static final String ADMISSION_WAITING = "validator.admission.waiting";
+    /** Counter: images dropped because their request was stopped, tagged {@code cause} (disconnect, deadline, stop). */
+    public static final String IMAGES_CANCELLED = "validator.images.cancelled";
+
+    /** Counter: code scans cut short by their time limit or candidate cap (their codes may be incomplete). */
+    public static final String CODE_SCANS_CUT_SHORT = "validator.codes.scans.cut.short";
+
     public static final String TAG_MODEL = "model";
+    public static final String TAG_REASON = "reason";
+    public static final String TAG_CAUSE = "cause";
     public static final String TAG_ACTION = "action";
     public static final String TAG_OUTCOME = "outcome";
     public static final String TAG_CODE = "code";

@@ -107,9 +107,11 @@ public class JobRunner {
         }
         try {
             return mapper.treeToValue(input, ValidationRequest.class);
-        } catch (Exception e) {
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new RequestException(RequestException.Code.INVALID_REQUEST, "invalid input: "
-                    + firstLine(e.getMessage()));
+                    + com.ffs.validator.validation.JsonErrors.describe(e));
+        } catch (IllegalArgumentException e) {
+            throw new RequestException(RequestException.Code.INVALID_REQUEST, "invalid input");
         }
     }
 
@@ -137,7 +139,4 @@ public class JobRunner {
         return t;
     }
 
-    private static String firstLine(String message) {
-        return message == null ? "no details" : message.lines().findFirst().orElse(message);
-    }
 }

@@ -63,6 +63,11 @@ final class QueueWorker {
         boolean ready();
 
         Optional<String> failure();
+
+        /** How long newly admitted work would wait behind what the service holds now. */
+        default Duration expectedWait() {
+            return Duration.ZERO;
+        }
     }
 
     /** Runs one job on the calling thread until it is answered, as {@link JobRunner#run(JsonNode, JobControl)}. */
@@ -177,7 +182,7 @@ final class QueueWorker {
                     break;
                 }
                 int free = config.concurrency() - inFlight.size();
-                if (free <= 0) {
+                if (free <= 0 || !inFlight.isEmpty() && tooBusyToFinishInTime()) {
                     awaitSlot();
                     continue;
                 }
@@ -415,9 +420,19 @@ final class QueueWorker {
         }
     }
 
+    /**
+     * Whether a job taken now would wait so long behind the work already admitted that it could miss its deadline
+     * (half of {@code validator.runpod.job-timeout}, RunPod's execution timeout): then it is better left in RunPod's
+     * queue for another worker. A worker with no job always takes one.
+     */
+    private boolean tooBusyToFinishInTime() {
+        return service.expectedWait().compareTo(config.jobTimeout().dividedBy(2)) > 0;
+    }
+
     private void awaitSlot() throws InterruptedException {
         synchronized (slots) {
-            if (!stopping && inFlight.size() >= config.concurrency()) {
+            if (!stopping && (inFlight.size() >= config.concurrency() || !inFlight.isEmpty()
+                    && tooBusyToFinishInTime())) {
                 slots.wait(1000);
             }
         }
@@ -598,6 +613,11 @@ final class QueueWorker {
 
     /** Supplies the service view from plain functions (for the CDI wiring and for tests). */
     static Service service(Supplier<Boolean> ready, Supplier<Optional<String>> failure) {
+        return service(ready, failure, () -> Duration.ZERO);
+    }
+
+    static Service service(Supplier<Boolean> ready, Supplier<Optional<String>> failure,
+            Supplier<Duration> expectedWait) {
         return new Service() {
             @Override
             public boolean ready() {
@@ -607,6 +627,11 @@ final class QueueWorker {
             @Override
             public Optional<String> failure() {
                 return failure.get();
+            }
+
+            @Override
+            public Duration expectedWait() {
+                return expectedWait.get();
             }
         };
     }

@@ -140,7 +140,8 @@ public class RunPodWorker {
             case QUEUE -> {
                 client = new RunPodClient(mapper, env.apiKey(), productVersion(), config.takeTimeout());
                 queue = new QueueWorker(config, env, client, bodies, runner::run,
-                        QueueWorker.service(service::ready, service::failure), RunPodProtocol.VERSION,
+                        QueueWorker.service(service::ready, service::failure, service::expectedWait),
+                        RunPodProtocol.VERSION,
                         () -> exit(1));
                 Log.infof("RunPod queue worker %s: jobs are taken once models are ready", env.workerId());
                 queue.start();

@@ -35,4 +35,11 @@ public interface RequestConfig {
      */
     @WithDefault("256")
     int maxInFlightImages();
+
+    /**
+     * Longest time a request's images are expected to wait behind admitted work (each model's measured time per image)
+     * when it is admitted; a request expected to wait longer is refused with 503 and the expected wait (RunPod jobs queue).
+     */
+    @WithDefault("10s")
+    Duration maxQueueTime();
 }

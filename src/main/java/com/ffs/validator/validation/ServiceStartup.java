@@ -17,10 +17,10 @@ import io.quarkus.runtime.StartupEvent;
 @ApplicationScoped
 public class ServiceStartup {
 
-    private final ValidationService service;
+    private final ServingState service;
     private final ModelsConfig modelsConfig;
 
-    public ServiceStartup(ValidationService service, ModelsConfig modelsConfig) {
+    public ServiceStartup(ServingState service, ModelsConfig modelsConfig) {
         this.service = service;
         this.modelsConfig = modelsConfig;
     }

@@ -240,6 +240,11 @@ class ImageDecoderTest {
             public JpegDecoder jpegDecoder() {
                 return JpegDecoder.AUTO;
             }
+
+            @Override
+            public DecodeScaling decodeScaling() {
+                return DecodeScaling.EXACT;
+            }
         }, registry);
         decoder.decode(golden("photo-420_320x200.jpg"));
         assertThat(registry.find("validator.image.decode.warnings").counter()).isNull();

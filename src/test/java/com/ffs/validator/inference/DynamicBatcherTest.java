@@ -58,6 +58,46 @@ class DynamicBatcherTest {
     }
 
     @Test
+    void shouldLeaveImagesWhoseCallersCancelledOutOfTheBatch() throws Exception {
+        Semaphore runSlots = new Semaphore(1);
+        runSlots.acquire(); // the batch waits for a run slot while two of its images are cancelled
+        try (DynamicBatcher b = new DynamicBatcher("t", 2, 4, Duration.ofSeconds(30), 16, 1, runSlots,
+                echo(Duration.ZERO), (s, q, r, f) -> { }, RESULTS)) {
+            List<CompletableFuture<float[]>> fs = new ArrayList<>();
+            for (int i = 1; i <= 4; i++) {
+                fs.add(b.submit(value(i), false));
+            }
+            fs.get(1).cancel(false);
+            fs.get(2).cancel(false);
+            runSlots.release();
+
+            assertThat(fs.get(0).get(5, TimeUnit.SECONDS)).containsExactly(1, -1);
+            assertThat(fs.get(3).get(5, TimeUnit.SECONDS)).containsExactly(4, -4);
+            assertThat(batchSizes).containsExactly(2);
+        }
+    }
+
+    @Test
+    void shouldNotRunABatchWhoseImagesAreAllCancelled() throws Exception {
+        Semaphore runSlots = new Semaphore(1);
+        runSlots.acquire();
+        try (DynamicBatcher b = new DynamicBatcher("t", 2, 2, Duration.ofSeconds(30), 16, 1, runSlots,
+                echo(Duration.ZERO), (s, q, r, f) -> { }, RESULTS)) {
+            CompletableFuture<float[]> one = b.submit(value(1), false);
+            CompletableFuture<float[]> two = b.submit(value(2), false);
+            one.cancel(false);
+            two.cancel(false);
+            runSlots.release();
+            // A later image runs in a batch of its own: the cancelled batch left nothing behind.
+            CompletableFuture<float[]> three = b.submit(value(3), false);
+            CompletableFuture<float[]> four = b.submit(value(4), false);
+            assertThat(three.get(5, TimeUnit.SECONDS)).containsExactly(3, -3);
+            assertThat(four.get(5, TimeUnit.SECONDS)).containsExactly(4, -4);
+            assertThat(batchSizes).containsExactly(2);
+        }
+    }
+
+    @Test
     void shouldRunAPartialBatchAfterTheDelay() throws Exception {
         Semaphore runSlots = new Semaphore(1);
         runSlots.acquire(); // both images join the open batch before it can run, however slow this machine is

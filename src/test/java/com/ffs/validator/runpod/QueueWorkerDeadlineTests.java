@@ -20,8 +20,8 @@ import io.quarkus.test.junit.TestProfile;
 
 /**
  * Deadlines and stop signals with the real service on demo models: a job whose image download is held is answered
- * once (a TimeoutError, or nothing when RunPod stopped it), and its slot stays taken until the download has ended,
- * so the next job waits. One slot, a 2 s deadline.
+ * once (a TimeoutError, or nothing when RunPod stopped it), and its download is aborted with it, so its slot frees
+ * and the next job runs although the held image was never released. One slot, a 2 s deadline.
  */
 @QuarkusTest
 @TestProfile(QueueWorkerTestProfile.Deadlines.class)
@@ -49,18 +49,8 @@ class QueueWorkerDeadlineTests {
         return Map.of("action", "nsfw", "images", List.of(image));
     }
 
-    /** Fails when {@code jobId} is taken within {@code period} (which a correct worker never does). */
-    private void assertNotTakenWithin(String jobId, Duration period) throws InterruptedException {
-        long deadline = System.nanoTime() + period.toNanos();
-        while (System.nanoTime() < deadline) {
-            assertThat(queue.takes()).as("job %s taken", jobId)
-                    .noneMatch(c -> c.body() != null && c.body().contains("\"" + jobId + "\""));
-            Thread.sleep(20);
-        }
-    }
-
     @Test
-    void aJobPastItsDeadlineIsFailedOnceAndHoldsItsSlotUntilItsDownloadEnds() throws InterruptedException {
+    void aJobPastItsDeadlineIsFailedOnceAndItsDownloadAbortedSoItsSlotFrees() throws InterruptedException {
         String late = QueueWorkerTests.jobId("late");
         String next = QueueWorkerTests.jobId("next");
         images.hold();
@@ -70,16 +60,15 @@ class QueueWorkerDeadlineTests {
         JsonNode failed = FakeRunPodQueue.parse(queue.awaitResult(late, WAIT).body());
         assertThat(FakeRunPodQueue.parse(failed.get("error").asText()).get("error_type").asText())
                 .isEqualTo("TimeoutError");
-        assertNotTakenWithin(next, Duration.ofSeconds(1));
-        images.release();
-
+        // The late job's download is aborted with it, so its slot is free at once: the next job runs while the held
+        // image is still held.
         JsonNode answered = FakeRunPodQueue.parse(queue.awaitResult(next, WAIT).body());
         assertThat(answered.at("/output/results/0/nsfw/is_nsfw").asBoolean()).isTrue();
         assertThat(queue.posts(late)).as("the late job is answered once").hasSize(1);
     }
 
     @Test
-    void aStoppedJobIsAnsweredByNothingAndHoldsItsSlotUntilItsDownloadEnds() throws InterruptedException {
+    void aStoppedJobIsAnsweredByNothingAndItsDownloadAbortedSoItsSlotFrees() throws InterruptedException {
         String stopped = QueueWorkerTests.jobId("stopped");
         String next = QueueWorkerTests.jobId("after-stop");
         images.hold();
@@ -89,8 +78,7 @@ class QueueWorkerDeadlineTests {
 
         queue.stopJob(stopped);
 
-        assertNotTakenWithin(next, Duration.ofSeconds(1));
-        images.release();
+        // Stopping aborts the job's download: its slot frees without the held image being released.
         queue.awaitResult(next, WAIT);
         assertThat(queue.posts(stopped)).as("nothing is posted for a stopped job").isEmpty();
     }

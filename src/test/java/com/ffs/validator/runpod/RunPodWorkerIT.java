@@ -159,7 +159,7 @@ class RunPodWorkerIT {
         queue.answerNextTakesWith("{}", "null", "[{}]");
         Map<String, String> env = new HashMap<>(queue.environment("it-worker", 300));
         env.put("PORT", Integer.toString(freePort()));
-        launch(env, dir, "-Dvalidator.runpod.concurrency=2", "-Dvalidator.runpod.job-timeout=4s",
+        launch(env, dir, "-Dvalidator.runpod.concurrency=2", "-Dvalidator.runpod.job-timeout=10s",
                 "-Dvalidator.runpod.backoff-initial=500ms", "-Dvalidator.runpod.backoff-max=1s",
                 "-Dvalidator.runpod.drain-timeout=20s");
 
@@ -170,7 +170,8 @@ class RunPodWorkerIT {
         assertThat(queue.takes().subList(0, 3)).extracting(FakeRunPodQueue.Call::body)
                 .containsExactly("{}", "null", "[{}]");
 
-        // Two jobs whose downloads are held: RunPod stops one, the other runs past its deadline.
+        // Two jobs whose downloads are held: RunPod stops one, the other runs past its deadline (long enough that the
+        // stop arrives first on a loaded machine).
         images.hold();
         queue.enqueue("stopped-2", Map.of("action", "nsfw", "images",
                 List.of(images.heldImage("formats/red.png"))));
