@@ -4,14 +4,16 @@
 #   bench/run.sh [full|smoke]        (default full; smoke runs a few requests per phase to check the kit)
 #
 # Steps: checks the Debian packages it needs (installs them when run as root), packages the service when the jar
-# is missing or older than the sources, generates the benchmark models and sample photos once (cached under
-# bench/out/), then runs bench/java/Bench.java, which starts each system, measures it and prints one Markdown
-# table; the table is also written to bench/out/results-<profile>-<time>.md. BENCHMARKS.md describes the method.
-# Duration on 2 cores: about 20 minutes (full), about 8 minutes (smoke).
+# is missing or older than the sources, generates the benchmark models and sample photos (~1 MP and 12 MP) once
+# (cached under bench/out/), compiles the intake benchmark, then runs bench/java/Bench.java, which starts each
+# system, measures it and prints one Markdown table; the table is also written to
+# bench/out/results-<profile>-<time>.md. BENCHMARKS.md describes the method.
+# Duration on 2 cores: about 35 minutes (full), about 12 minutes (smoke).
 #
 # Environment: JAVA_HOME (a JDK 25), BENCH_OUT (work folder, default bench/out), BENCH_REBUILD=1 (package the jar
 # again), FFS_JAVA_OPTS (JVM options of the service, default below), BENCH_ONLY (comma list of
-# baseline-full,ffs-full,baseline-tiny,ffs-tiny,ffs-cached,ort-alone to run a subset).
+# baseline-full,ffs-full,ffs-fast-full,baseline-tiny,ffs-tiny,ffs-fast-tiny,baseline-tiny-12mp,ffs-tiny-12mp,
+# ffs-fast-tiny-12mp,ffs-cached,ort-alone,intake to run a subset).
 set -euo pipefail
 
 profile=${1:-full}
@@ -56,8 +58,21 @@ if [ ! -f "$out/photos/photo-00.jpg" ]; then
     echo "== preparing sample photos" >&2
     (cd "$root/bench/python" && "$py" make_photos.py "$out/photos")
 fi
+if [ ! -f "$out/photos-12mp/photo-00.jpg" ]; then
+    echo "== preparing 12 MP sample photos" >&2
+    (cd "$root/bench/python" && "$py" make_photos.py "$out/photos-12mp" 12)
+fi
 
-# 4. Both sides get the same fashion prompts, so their scores can be compared.
+# 4. The intake benchmark (a test-scope program) and its classpath.
+echo "== compiling the intake benchmark" >&2
+(cd "$root" && ./mvnw -B -q test-compile dependency:build-classpath -Dmdep.outputFile=target/bench/classpath.txt \
+    -Dmdep.includeScope=test >/dev/null)
+printf -- '-cp %s\n' "$root/target/classes:$root/target/test-classes:$(cat "$root/target/bench/classpath.txt")" \
+    > "$root/target/bench/intake.args"
+pin=()
+if command -v taskset >/dev/null; then pin=(taskset -c 1); fi
+
+# 5. Both sides get the same fashion prompts, so their scores can be compared.
 prompts() { (cd "$root/bench/python" && "$py" -c "import benchmodels as b; print(','.join(b.$1))"); }
 export VALIDATOR_FASHION_PROMPTS=$(prompts FASHION_PROMPTS)
 export VALIDATOR_FASHION_NEGATIVE_PROMPTS=$(prompts OTHER_PROMPTS)
@@ -65,6 +80,9 @@ export VALIDATOR_INFERENCE_DEVICE=cpu
 export VALIDATOR_FETCH_ALLOW_PRIVATE=true
 
 ffs_java_opts=${FFS_JAVA_OPTS:--XX:+UseG1GC -Xms64m -Xmx512m}
+# As the packaged jar is documented to start: the resize's SIMD kernels need the Vector API module.
+ffs_java="$java --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector $ffs_java_opts"
+ffs_args="-Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port={port} -Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port={mport} -Dvalidator.models.dir={models}"
 commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
 git -C "$root" diff --quiet HEAD 2>/dev/null || commit="$commit+changes"
 result=$out/results-$profile-$(date +%Y%m%d-%H%M%S).md
@@ -73,9 +91,12 @@ only=()
 [ -n "${BENCH_ONLY:-}" ] && only=(--only "$BENCH_ONLY")
 
 "$java" "$root/bench/java/Bench.java" \
-    --profile "$profile" --commit "$commit" --jvm "$ffs_java_opts" --out "$result" "${only[@]}" \
-    --photos "$out/photos" --models-full "$out/models-full" --models-tiny "$out/models-tiny" \
+    --profile "$profile" --commit "$commit" --jvm "--add-modules jdk.incubator.vector $ffs_java_opts" --out "$result" "${only[@]}" \
+    --photos "$out/photos" --photos-12mp "$out/photos-12mp" --models-full "$out/models-full" --models-tiny "$out/models-tiny" \
     --baseline "$py $root/bench/python/seed_handler.py --models {models} --port {port}" \
-    --ffs "$java --enable-native-access=ALL-UNNAMED $ffs_java_opts -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port={port} -Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port={mport} -Dvalidator.models.dir={models} -jar $jar" \
-    --ffs-cached "$java --enable-native-access=ALL-UNNAMED $ffs_java_opts -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port={port} -Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port={mport} -Dvalidator.models.dir={models} -Dvalidator.inference.optimized-model-cache=$out/ort-cache -jar $jar" \
-    --ort-alone "$java --enable-native-access=ALL-UNNAMED -cp $ort_jar $root/bench/java/OrtAlone.java {models} {seconds} 4,8 false,true"
+    --ffs "$ffs_java $ffs_args -jar $jar" \
+    --ffs-fast "$ffs_java $ffs_args -Dvalidator.image.decode-scaling=fast -jar $jar" \
+    --ffs-cached "$ffs_java $ffs_args -Dvalidator.inference.optimized-model-cache=$out/ort-cache -jar $jar" \
+    --ort-alone "$java --enable-native-access=ALL-UNNAMED -cp $ort_jar $root/bench/java/OrtAlone.java {models} {seconds} 4,8 false,true" \
+    --intake "${pin[*]} $java --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -XX:ActiveProcessorCount=1 @$root/target/bench/intake.args com.ffs.validator.image.IntakeBenchmark {photos} {rounds} {flags}" \
+    --pillow "${pin[*]} $py $root/src/test/bench/bench_pillow.py {photos} {rounds} {flags}"

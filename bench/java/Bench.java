@@ -29,11 +29,16 @@ import com.sun.net.httpserver.HttpServer;
  * The benchmark driver: serves the sample photos over local HTTP, starts each system under test (ffs-validator and
  * the seed-style baseline, with full-cost and near-zero-cost models), measures its cold start (process start to the
  * first result), drives RunPod /runsync requests of 4 images at fixed concurrencies, reads its peak RSS, runs
- * "ONNX Runtime alone", and prints one Markdown table with the ratios the targets ask for.
+ * "ONNX Runtime alone", and prints one Markdown table with the ratios the targets ask for. With 12 MP photos it
+ * also measures the host pipeline on them, exact and with fast JPEG decoding, profiles where the service's CPU goes
+ * per image ({@link CpuProfile}), compares fast decoding's outputs with exact ones, and runs the intake benchmark
+ * (CPU time of decode and each preprocessing against Pillow's).
  *
  * <pre>
  * java Bench.java --photos DIR --models-full DIR --models-tiny DIR --profile smoke|full --out FILE
  *     --ffs 'COMMAND {port} {models}' --baseline 'COMMAND {port} {models}' [--ort-alone 'COMMAND {models}']
+ *     [--photos-12mp DIR --ffs-fast 'COMMAND {port} {models}']
+ *     [--intake 'COMMAND {photos} {rounds} {flags}' --pillow 'COMMAND {photos} {rounds} {flags}']
  * </pre>
  *
  * Commands run under {@code bash -c "exec ..."}, so the measured process is the server itself. Only loopback
@@ -67,7 +72,13 @@ public class Bench {
     }
 
     record SystemRun(String system, String set, double coldStartSeconds, long startRssKb, long peakRssKb,
-            Map<String, Stats> phases, Map<String, Object> sample, String stages) {
+            Map<String, Stats> phases, Map<String, Object> sample, String stages,
+            Map<String, Map<String, Double>> profiles, Map<String, Map<String, Object>> outputs) {
+    }
+
+    /** One start of a system: what it serves, the phases it runs, which of them are profiled, what it answers. */
+    record Plan(String system, String set, String command, String models, List<String> urls, List<Phase> phases,
+            int minRequests, Duration minTime, boolean warmUp, List<String> profiled, List<String> outputsOf) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -88,45 +99,89 @@ public class Bench {
             throw new IllegalStateException("need at least " + IMAGES_PER_REQUEST + " photos in " + photos);
         }
         List<String> only = opts.containsKey("only") ? List.of(opts.get("only").split(",")) : null;
+        Path photos12 = opts.containsKey("photos-12mp") ? Path.of(opts.get("photos-12mp")) : null;
+        List<String> names12 = List.of();
+        if (photos12 != null) {
+            try (Stream<Path> files = Files.list(photos12)) {
+                names12 = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".jpg")).sorted()
+                        .toList();
+            }
+        }
 
-        HttpServer photoServer = photoServer(photos, names);
-        String base = "http://127.0.0.1:" + photoServer.getAddress().getPort() + "/photos/";
-        List<String> urls = names.stream().map(n -> base + n).toList();
+        HttpServer photoServer = photoServer(Map.of("photos", photos, "photos-12mp",
+                photos12 == null ? photos : photos12), Map.of("photos", names, "photos-12mp", names12));
+        String host = "http://127.0.0.1:" + photoServer.getAddress().getPort();
+        List<String> urls = names.stream().map(n -> host + "/photos/" + n).toList();
+        List<String> urls12 = names12.stream().map(n -> host + "/photos-12mp/" + n).toList();
+        List<String> every = Stream.concat(urls.stream(), urls12.stream()).toList();
         List<SystemRun> runs = new ArrayList<>();
         String ortAlone = null;
+        Map<String, Map<String, Double>> intake = new LinkedHashMap<>();
         try {
             List<Phase> fullPhases = List.of(new Phase("validate", 1), new Phase("validate", 2),
                     new Phase("validate", 8), new Phase("nsfw", 8), new Phase("fashion", 8),
                     new Phase("embedding", 8));
             List<Phase> tinyPhases = List.of(new Phase("validate", 1), new Phase("validate", 2),
                     new Phase("validate", 8));
-            for (String set : List.of("full", "tiny")) {
-                String models = required(opts, "models-" + set);
-                for (String system : List.of("baseline", "ffs")) {
-                    if (only != null && !only.contains(system + "-" + set)) {
-                        continue;
-                    }
-                    boolean full = set.equals("full");
-                    runs.add(runSystem(system, set, required(opts, system), models, urls,
-                            full ? fullPhases : tinyPhases,
-                            full ? profile.minRequestsFull() : profile.minRequestsTiny(),
-                            full ? profile.minTimeFull() : profile.minTimeTiny(), profile.warmUp()));
+            List<Phase> c8 = List.of(new Phase("validate", 8));
+            boolean fast = opts.containsKey("ffs-fast");
+            String full = required(opts, "models-full");
+            String tiny = required(opts, "models-tiny");
+            int minFull = profile.minRequestsFull();
+            int minTiny = profile.minRequestsTiny();
+            Duration timeFull = profile.minTimeFull();
+            Duration timeTiny = profile.minTimeTiny();
+            boolean warm = profile.warmUp();
+            List<Plan> plans = new ArrayList<>();
+            plans.add(new Plan("baseline", "full", opts.get("baseline"), full, urls, fullPhases, minFull, timeFull,
+                    warm, List.of(), List.of()));
+            // ffs answers every photo through validate once more, exact, for fast decoding's comparison.
+            plans.add(new Plan("ffs", "full", opts.get("ffs"), full, urls, fullPhases, minFull, timeFull, warm,
+                    List.of(), fast ? every : List.of()));
+            if (fast) {
+                plans.add(new Plan("ffs-fast", "full", opts.get("ffs-fast"), full, urls, List.of(), 0, Duration.ZERO,
+                        false, List.of(), every));
+            }
+            plans.add(new Plan("baseline", "tiny", opts.get("baseline"), tiny, urls, tinyPhases, minTiny, timeTiny,
+                    warm, List.of(), List.of()));
+            plans.add(new Plan("ffs", "tiny", opts.get("ffs"), tiny, urls, tinyPhases, minTiny, timeTiny, warm,
+                    List.of("validate c8"), List.of()));
+            if (fast) {
+                plans.add(new Plan("ffs-fast", "tiny", opts.get("ffs-fast"), tiny, urls, c8, minTiny, timeTiny, warm,
+                        List.of("validate c8"), List.of()));
+            }
+            if (!urls12.isEmpty()) {
+                plans.add(new Plan("baseline", "tiny-12mp", opts.get("baseline"), tiny, urls12, c8, minTiny / 4,
+                        timeTiny, warm, List.of(), List.of()));
+                plans.add(new Plan("ffs", "tiny-12mp", opts.get("ffs"), tiny, urls12, c8, minTiny / 4, timeTiny,
+                        warm, List.of("validate c8"), List.of()));
+                if (fast) {
+                    plans.add(new Plan("ffs-fast", "tiny-12mp", opts.get("ffs-fast"), tiny, urls12, c8, minTiny,
+                            timeTiny, warm, List.of("validate c8"), List.of()));
+                }
+            }
+            for (Plan plan : plans) {
+                if (plan.command() != null && (only == null || only.contains(plan.system() + "-" + plan.set()))) {
+                    runs.add(runSystem(plan));
                 }
             }
             if (opts.containsKey("ffs-cached") && (only == null || only.contains("ffs-cached"))) {
                 // Cold start only: the first start fills the optimised-model cache, the second reads it.
                 for (String start : List.of("ffs-cache-first", "ffs-cache-reused")) {
-                    runs.add(runSystem(start, "full", opts.get("ffs-cached"), required(opts, "models-full"), urls,
-                            List.of(), 0, Duration.ZERO, false));
+                    runs.add(runSystem(new Plan(start, "full", opts.get("ffs-cached"), full, urls, List.of(), 0,
+                            Duration.ZERO, false, List.of(), List.of())));
                 }
             }
             if (opts.containsKey("ort-alone") && (only == null || only.contains("ort-alone"))) {
-                ortAlone = runOrtAlone(opts.get("ort-alone"), required(opts, "models-full"), profile.ortAloneTime());
+                ortAlone = runOrtAlone(opts.get("ort-alone"), full, profile.ortAloneTime());
+            }
+            if (opts.containsKey("intake") && (only == null || only.contains("intake"))) {
+                intake = runIntake(opts, photos, photos12, profile);
             }
         } finally {
             photoServer.stop(0);
         }
-        String report = report(runs, ortAlone, opts);
+        String report = report(runs, ortAlone, intake, opts);
         System.out.println(report);
         if (opts.containsKey("out")) {
             Files.writeString(Path.of(opts.get("out")), report);
@@ -142,16 +197,18 @@ public class Bench {
         return v;
     }
 
-    /** Serves the photos from memory at /photos/NAME. */
-    static HttpServer photoServer(Path dir, List<String> names) throws IOException {
+    /** Serves each folder's photos from memory at /FOLDER/NAME. */
+    static HttpServer photoServer(Map<String, Path> dirs, Map<String, List<String>> names) throws IOException {
         Map<String, byte[]> bodies = new LinkedHashMap<>();
-        for (String n : names) {
-            bodies.put(n, Files.readAllBytes(dir.resolve(n)));
+        for (Map.Entry<String, List<String>> folder : names.entrySet()) {
+            for (String n : folder.getValue()) {
+                bodies.put(folder.getKey() + "/" + n, Files.readAllBytes(dirs.get(folder.getKey()).resolve(n)));
+            }
         }
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
         server.setExecutor(Executors.newFixedThreadPool(4, Thread.ofPlatform().daemon(true).factory()));
-        server.createContext("/photos/", (HttpExchange ex) -> {
-            byte[] body = bodies.get(ex.getRequestURI().getPath().substring("/photos/".length()));
+        server.createContext("/", (HttpExchange ex) -> {
+            byte[] body = bodies.get(ex.getRequestURI().getPath().substring(1));
             try (ex) {
                 if (body == null) {
                     ex.sendResponseHeaders(404, -1);
@@ -174,8 +231,13 @@ public class Bench {
         }
     }
 
-    static SystemRun runSystem(String system, String set, String command, String models, List<String> urls,
-            List<Phase> phases, int minRequests, Duration minTime, boolean warmUp) throws Exception {
+    static SystemRun runSystem(Plan plan) throws Exception {
+        String system = plan.system();
+        String set = plan.set();
+        String command = plan.command();
+        String models = plan.models();
+        List<String> urls = plan.urls();
+        List<Phase> phases = plan.phases();
         int port = freePort();
         int managementPort = freePort();
         String cmd = command.replace("{port}", Integer.toString(port)).replace("{mport}", Integer.toString(managementPort))
@@ -227,19 +289,33 @@ public class Bench {
             }
 
             Map<String, Stats> results = new LinkedHashMap<>();
+            Map<String, Map<String, Double>> profiles = new LinkedHashMap<>();
             for (Phase phase : phases) {
-                Stats s = drive(client, endpoint, phase, urls, minRequests, minTime, warmUp);
+                Path recording = Files.createTempFile("bench-" + system + "-" + set + "-", ".jfr");
+                CpuProfile[] cpu = new CpuProfile[1];
+                boolean profiled = plan.profiled().contains(phase.label());
+                Stats s = drive(client, endpoint, phase, urls, plan.minRequests(), plan.minTime(), plan.warmUp(),
+                        () -> {
+                            if (profiled) {
+                                cpu[0] = CpuProfile.start(process.pid(), recording);
+                            }
+                        });
                 results.put(phase.label(), s);
+                if (profiled) {
+                    profiles.put(phase.label(), cpu[0].stop(s.images()));
+                }
+                Files.deleteIfExists(recording);
                 System.err.printf("   %-14s %7.2f images/s  p50 %6.3f s  p95 %6.3f s  (%d requests, %d failed images)%n",
                         phase.label(), s.imagesPerSecond(), s.p50(), s.p95(), s.requests(), s.failedImages());
             }
+            Map<String, Map<String, Object>> outputs = outputs(client, endpoint, plan.outputsOf());
             long rss = peakRssKb(process.pid());
             System.err.printf("   peak RSS %.0f MB%n", rss / 1024.0);
             String stages = system.equals("ffs") && !phases.isEmpty() ? stages(client, managementPort) : null;
             if (stages != null) {
                 System.err.println("   " + stages);
             }
-            return new SystemRun(system, set, coldStart, startRss, rss, results, sample, stages);
+            return new SystemRun(system, set, coldStart, startRss, rss, results, sample, stages, profiles, outputs);
         } finally {
             process.destroy();
             if (!process.waitFor(20, TimeUnit.SECONDS)) {
@@ -286,13 +362,19 @@ public class Bench {
         return sum / count;
     }
 
+    /** What runs once the warm-up is over, just before the measured requests. */
+    interface Hook {
+        void run() throws Exception;
+    }
+
     /** Runs one phase: warm-up of one request per client, then requests until both minimums are reached. */
     static Stats drive(HttpClient client, URI endpoint, Phase phase, List<String> urls, int minRequests,
-            Duration minTime, boolean warmUp) throws Exception {
+            Duration minTime, boolean warmUp, Hook measuring) throws Exception {
         AtomicInteger next = new AtomicInteger();
         for (int i = 0; warmUp && i < phase.concurrency(); i++) {
             request(client, endpoint, phase.action(), urls, next.getAndIncrement());
         }
+        measuring.run();
         ConcurrentLinkedQueue<Double> latencies = new ConcurrentLinkedQueue<>();
         AtomicInteger failed = new AtomicInteger();
         AtomicInteger done = new AtomicInteger();
@@ -326,6 +408,24 @@ public class Bench {
         double[] sorted = latencies.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         return new Stats(sorted.length, sorted.length * IMAGES_PER_REQUEST, failed.get(),
                 (lastEnd.get() - start) / 1e9, percentile(sorted, 0.50), percentile(sorted, 0.95));
+    }
+
+    /** Each photo's result through validate, one request of up to 4 photos at a time, keyed by URL. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Map<String, Object>> outputs(HttpClient client, URI endpoint, List<String> urls)
+            throws Exception {
+        Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+        for (int i = 0; i < urls.size(); i += IMAGES_PER_REQUEST) {
+            List<String> batch = urls.subList(i, Math.min(urls.size(), i + IMAGES_PER_REQUEST));
+            HttpResponse<String> r = client.send(post(endpoint, body("validate", batch)),
+                    HttpResponse.BodyHandlers.ofString());
+            List<Object> results = (List<Object>) ((Map<String, Object>) Json.object(r.body()).get("output"))
+                    .get("results");
+            for (int k = 0; k < batch.size(); k++) {
+                out.put(batch.get(k), (Map<String, Object>) results.get(k));
+            }
+        }
+        return out;
     }
 
     /** One request of 4 consecutive photos; returns how many of its images failed. */
@@ -421,7 +521,57 @@ public class Bench {
     // ---------------------------------------------------------------------------------------------------------
     // The report
 
-    static String report(List<SystemRun> runs, String ortAlone, Map<String, String> opts) {
+    /**
+     * The intake benchmark, Java and Pillow, on both photo sets, exact and with reduced-scale JPEG decoding: each
+     * program's RESULT line, keyed like {@code "java ~1 MP exact"}.
+     */
+    static Map<String, Map<String, Double>> runIntake(Map<String, String> opts, Path photos, Path photos12,
+            Profile profile) throws Exception {
+        boolean full = profile.warmUp();
+        Map<String, Map<String, Double>> out = new LinkedHashMap<>();
+        Map<String, Path> sets = new LinkedHashMap<>();
+        sets.put("~1 MP", photos);
+        if (photos12 != null) {
+            sets.put("12 MP", photos12);
+        }
+        for (Map.Entry<String, Path> set : sets.entrySet()) {
+            int rounds = set.getKey().equals("12 MP") ? (full ? 5 : 1) : (full ? 20 : 2);
+            for (String mode : List.of("exact", "fast")) {
+                for (String side : List.of("java", "pillow")) {
+                    String flags = mode.equals("exact") ? "" : side.equals("java") ? "--fast" : "--draft";
+                    String cmd = opts.get(side.equals("java") ? "intake" : "pillow")
+                            .replace("{photos}", set.getValue().toString())
+                            .replace("{rounds}", Integer.toString(rounds)).replace("{flags}", flags);
+                    System.err.println("== intake: " + cmd);
+                    Process p = new ProcessBuilder("bash", "-c", "exec " + cmd)
+                            .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                    String text = new String(p.getInputStream().readAllBytes());
+                    if (p.waitFor() != 0) {
+                        throw new IllegalStateException("intake benchmark failed:\n" + text);
+                    }
+                    for (String line : text.lines().toList()) {
+                        if (line.startsWith("RESULT ")) {
+                            Map<String, Double> values = new LinkedHashMap<>();
+                            for (String part : line.substring(7).split(" ")) {
+                                String[] kv = part.split("=", 2);
+                                try {
+                                    values.put(kv[0], Double.parseDouble(kv[1]));
+                                } catch (NumberFormatException notANumber) {
+                                    // mode and kernels
+                                }
+                            }
+                            out.put(side + " " + set.getKey() + " " + mode, values);
+                            System.err.println("   " + line);
+                        }
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    static String report(List<SystemRun> runs, String ortAlone, Map<String, Map<String, Double>> intake,
+            Map<String, String> opts) {
         StringBuilder b = new StringBuilder();
         b.append("Machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, ")
                 .append(cpuModel()).append("; date ").append(Instant.now().toString(), 0, 10)
@@ -430,13 +580,17 @@ public class Bench {
                 .append("; service JVM options ").append(opts.getOrDefault("jvm", "default")).append("\n\n");
         b.append("| measurement | seed-style baseline | ffs-validator | ffs / baseline |\n");
         b.append("| --- | ---: | ---: | ---: |\n");
-        for (String set : List.of("full", "tiny")) {
+        for (String set : List.of("full", "tiny", "tiny-12mp")) {
             SystemRun base = find(runs, "baseline", set);
             SystemRun ffs = find(runs, "ffs", set);
             if (base == null && ffs == null) {
                 continue;
             }
-            String what = set.equals("full") ? "full-cost models" : "near-zero-cost models (host pipeline)";
+            String what = switch (set) {
+                case "full" -> "full-cost models";
+                case "tiny" -> "near-zero-cost models (host pipeline)";
+                default -> "near-zero-cost models, 12 MP photos";
+            };
             SystemRun any = base != null ? base : ffs;
             for (String phase : any.phases().keySet()) {
                 Stats s0 = base == null ? null : base.phases().get(phase);
@@ -463,6 +617,29 @@ public class Bench {
                     .append(base == null || ffs == null ? "-" : fmt((double) ffs.peakRssKb() / base.peakRssKb()) + "x")
                     .append(" |\n");
         }
+        for (String set : List.of("tiny", "tiny-12mp")) {
+            SystemRun base = find(runs, "baseline", set);
+            SystemRun exact = find(runs, "ffs", set);
+            SystemRun fast = find(runs, "ffs-fast", set);
+            Stats s = fast == null ? null : fast.phases().get("validate c8");
+            if (s == null) {
+                continue;
+            }
+            Stats b0 = base == null ? null : base.phases().get("validate c8");
+            Stats e0 = exact == null ? null : exact.phases().get("validate c8");
+            String what = set.equals("tiny") ? "near-zero-cost models (host pipeline)"
+                    : "near-zero-cost models, 12 MP photos";
+            b.append("| ").append(what).append(", validate c8, decode-scaling=fast: images/s (vs exact) | ")
+                    .append(b0 == null ? "-" : fmt(b0.imagesPerSecond())).append(" | ").append(fmt(s.imagesPerSecond()))
+                    .append(e0 == null ? "" : " (" + fmt(s.imagesPerSecond() / e0.imagesPerSecond()) + "x exact)")
+                    .append(" | ").append(b0 == null ? "-" : fmt(s.imagesPerSecond() / b0.imagesPerSecond()) + "x")
+                    .append(" |\n");
+            b.append("| ").append(what).append(", validate c8, decode-scaling=fast: p50 / p95 latency (s) | - | ")
+                    .append(fmt(s.p50())).append(" / ").append(fmt(s.p95())).append(" | |\n");
+        }
+        b.append(intakeTable(intake));
+        b.append(profileTable(runs));
+        b.append(fastAgreement(find(runs, "ffs", "full"), find(runs, "ffs-fast", "full")));
         SystemRun cacheFirst = find(runs, "ffs-cache-first", "full");
         SystemRun cacheReused = find(runs, "ffs-cache-reused", "full");
         if (cacheFirst != null && cacheReused != null) {
@@ -498,11 +675,164 @@ public class Bench {
         }
         b.append(agreement(find(runs, "baseline", "full"), find(runs, "ffs", "full")));
         b.append(targets(runs, ort));
+        b.append(hostTargets(runs, intake));
+        return b.toString();
+    }
+
+    /** CPU ms per image on one core, Java against Pillow on the same photos. */
+    static String intakeTable(Map<String, Map<String, Double>> intake) {
+        if (intake.isEmpty()) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder("\nIntake on one core, CPU ms per image (median of rounds, mean over the "
+                + "photos; \"three\": the three preprocessings of one image as the service runs them, shared passes "
+                + "once):\n\n| photos, JPEG decoding | decode | nsfw | clip | siglip | three | decode + three | Pillow "
+                + "decode | Pillow nsfw / clip / siglip | Pillow total | Java / Pillow |\n| --- | ---: | ---: | ---: | "
+                + "---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        for (String set : List.of("~1 MP", "12 MP")) {
+            for (String mode : List.of("exact", "fast")) {
+                Map<String, Double> j = intake.get("java " + set + " " + mode);
+                Map<String, Double> p = intake.get("pillow " + set + " " + mode);
+                if (j == null || p == null) {
+                    continue;
+                }
+                b.append("| ").append(set).append(", ").append(mode.equals("exact") ? "whole" : "reduced scale (fast / "
+                        + "draft)").append(" | ").append(fmt(j.get("decode"))).append(" | ").append(fmt(j.get("nsfw")))
+                        .append(" | ").append(fmt(j.get("clip"))).append(" | ").append(fmt(j.get("siglip")))
+                        .append(" | ").append(fmt(j.get("three"))).append(" | ").append(fmt(j.get("total")))
+                        .append(" | ").append(fmt(p.get("decode"))).append(" | ").append(fmt(p.get("nsfw")))
+                        .append(" / ").append(fmt(p.get("clip"))).append(" / ").append(fmt(p.get("siglip")))
+                        .append(" | ").append(fmt(p.get("total"))).append(" | ")
+                        .append(fmt(j.get("total") / p.get("total"))).append("x |\n");
+            }
+        }
+        return b.toString();
+    }
+
+    /** Where the service's CPU goes per image in each profiled phase, and whether it adds up to the rate. */
+    static String profileTable(List<SystemRun> runs) {
+        List<String> columns = new ArrayList<>();
+        List<Map<String, Double>> values = new ArrayList<>();
+        List<Stats> stats = new ArrayList<>();
+        for (SystemRun r : runs) {
+            for (Map.Entry<String, Map<String, Double>> p : r.profiles().entrySet()) {
+                columns.add((r.set().equals("tiny") ? "~1 MP" : "12 MP") + (r.system().equals("ffs-fast") ? ", fast"
+                        : ", exact"));
+                values.add(p.getValue());
+                stats.add(r.phases().get(p.getKey()));
+            }
+        }
+        if (columns.isEmpty()) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder("\nHost pipeline CPU per image, validate c8, near-zero-cost models (ms; "
+                + "each thread's CPU time from /proc, the Java threads' split by a JFR CPU-time profile; the profiler's own "
+                + "threads left out):\n\n| part |");
+        columns.forEach(c -> b.append(' ').append(c).append(" |"));
+        b.append("\n| ---").append(" | ---:".repeat(columns.size())).append(" |\n");
+        List<String> rows = new ArrayList<>(CpuProfile.PARTS.keySet());
+        rows.addAll(List.of("other", "garbage collector", "JIT compilers", "service total",
+                "load driver and photo server"));
+        for (String row : rows) {
+            b.append("| ").append(row).append(" |");
+            for (Map<String, Double> v : values) {
+                b.append(' ').append(fmt(v.getOrDefault(row, 0.0))).append(" |");
+            }
+            b.append('\n');
+        }
+        b.append("| all (service, driver, photo server) |");
+        for (Map<String, Double> v : values) {
+            b.append(' ').append(fmt(v.get("service total") + v.get("load driver and photo server"))).append(" |");
+        }
+        b.append("\n| images/s measured |");
+        stats.forEach(s -> b.append(' ').append(fmt(s.imagesPerSecond())).append(" |"));
+        b.append("\n| cores busy (all x images/s) |");
+        for (int i = 0; i < values.size(); i++) {
+            Map<String, Double> v = values.get(i);
+            double all = v.get("service total") + v.get("load driver and photo server");
+            b.append(' ').append(fmt(all * stats.get(i).imagesPerSecond() / 1000)).append(" of ")
+                    .append(Runtime.getRuntime().availableProcessors()).append(" |");
+        }
+        return b.append('\n').toString();
+    }
+
+    /**
+     * Fast decoding against exact on the same photos and full-cost models: the largest score differences, the
+     * smallest embedding cosine, and how many decisions flip at the default thresholds.
+     */
+    @SuppressWarnings("unchecked")
+    static String fastAgreement(SystemRun exact, SystemRun fast) {
+        if (exact == null || fast == null || exact.outputs().isEmpty()) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder("\nvalidator.image.decode-scaling=fast against exact, full-cost models, "
+                + "every photo through validate:\n\n| photos | largest nsfw score difference | largest fashion score "
+                + "difference | smallest embedding cosine | is_nsfw flips | is_fashion flips |\n| --- | ---: | ---: | "
+                + "---: | ---: | ---: |\n");
+        for (String set : List.of("/photos/", "/photos-12mp/")) {
+            double nsfw = 0;
+            double fashion = 0;
+            double cosine = 1;
+            int nsfwFlips = 0;
+            int fashionFlips = 0;
+            int n = 0;
+            for (Map.Entry<String, Map<String, Object>> e : exact.outputs().entrySet()) {
+                Map<String, Object> y = fast.outputs().get(e.getKey());
+                if (!e.getKey().contains(set) || y == null || e.getValue().containsKey("error")
+                        || y.containsKey("error")) {
+                    continue;
+                }
+                Map<String, Object> x = e.getValue();
+                n++;
+                nsfw = Math.max(nsfw, Math.abs(score(x, "nsfw") - score(y, "nsfw")));
+                fashion = Math.max(fashion, Math.abs(score(x, "fashion") - score(y, "fashion")));
+                cosine = Math.min(cosine, dot(x.get("embedding"), y.get("embedding")));
+                nsfwFlips += flag(x, "nsfw", "is_nsfw") != flag(y, "nsfw", "is_nsfw") ? 1 : 0;
+                fashionFlips += flag(x, "fashion", "is_fashion") != flag(y, "fashion", "is_fashion") ? 1 : 0;
+            }
+            if (n > 0) {
+                b.append("| ").append(set.equals("/photos/") ? "~1 MP" : "12 MP").append(" (").append(n)
+                        .append(") | ").append(String.format(Locale.ROOT, "%.1e | %.1e | %.4f | %d | %d |%n", nsfw,
+                                fashion, cosine, nsfwFlips, fashionFlips));
+            }
+        }
+        return b.toString();
+    }
+
+    @SuppressWarnings("unchecked")
+    static boolean flag(Map<String, Object> result, String check, String field) {
+        return Boolean.TRUE.equals(((Map<String, Object>) result.get(check)).get(field));
+    }
+
+    /** The host pipeline's targets, as ratios from this run. */
+    static String hostTargets(List<SystemRun> runs, Map<String, Map<String, Double>> intake) {
+        StringBuilder b = new StringBuilder("\nTargets (host pipeline):\n\n");
+        Map<String, Double> java = intake.get("java ~1 MP exact");
+        Map<String, Double> pillow = intake.get("pillow ~1 MP exact");
+        if (java != null && pillow != null) {
+            double r = java.get("total") / pillow.get("total");
+            b.append(line(r <= 0.5, "decode + three preprocessings <= 0.5x Pillow's decode + three resizes (~1 MP, "
+                    + "exact)", fmt(r) + "x"));
+        }
+        SystemRun bt = find(runs, "baseline", "tiny");
+        SystemRun ft = find(runs, "ffs", "tiny");
+        if (bt != null && ft != null && bt.phases().containsKey("validate c8")) {
+            double r = ft.phases().get("validate c8").imagesPerSecond()
+                    / bt.phases().get("validate c8").imagesPerSecond();
+            b.append(line(r >= 4, "host pipeline >= 4x the baseline (~1 MP, validate c8)", fmt(r) + "x"));
+        }
+        SystemRun e12 = find(runs, "ffs", "tiny-12mp");
+        SystemRun f12 = find(runs, "ffs-fast", "tiny-12mp");
+        if (e12 != null && f12 != null) {
+            double r = f12.phases().get("validate c8").imagesPerSecond()
+                    / e12.phases().get("validate c8").imagesPerSecond();
+            b.append(line(r >= 3, "decode-scaling=fast >= 3x exact (12 MP, validate c8)", fmt(r) + "x"));
+        }
         return b.toString();
     }
 
     static String targets(List<SystemRun> runs, Map<String, Double> ort) {
-        StringBuilder b = new StringBuilder("\nTargets (issue 5, point 5):\n\n");
+        StringBuilder b = new StringBuilder("\nTargets (serving):\n\n");
         SystemRun bf = find(runs, "baseline", "full");
         SystemRun ff = find(runs, "ffs", "full");
         SystemRun bt = find(runs, "baseline", "tiny");

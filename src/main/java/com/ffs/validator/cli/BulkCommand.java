@@ -61,8 +61,8 @@ final class BulkCommand {
         String describe = runpod ? RunPodEndpoint.describe(endpoint.base()) : NativeEndpoint.describe(endpoint.base());
         HttpJson http = new HttpJson(mapper, options.apiKey(), options.requestTimeout(), describe,
                 ZonedDateTime::now);
-        return runpod ? new RunPodEndpoint(endpoint.base(), options.action(), http, options.giveUpAfter())
-                : new NativeEndpoint(endpoint.base(), options.action(), http);
+        return runpod ? new RunPodEndpoint(endpoint.base(), options.ask(), http, options.giveUpAfter())
+                : new NativeEndpoint(endpoint.base(), options.ask(), http);
     }
 
     /** Runs to the end and returns the exit status; {@code backend} is closed. */
@@ -105,8 +105,8 @@ final class BulkCommand {
                 err.println("bulk: " + stop.reason());
                 return stop.exitCode();
             }
-            err.println("bulk: " + (total >= 0 ? total + " inputs" : "reading standard input") + ", action "
-                    + options.action() + ", requests of up to " + options.batch() + " images, " + options.concurrency()
+            err.println("bulk: " + (total >= 0 ? total + " inputs" : "reading standard input") + ", "
+                    + options.ask().describe() + ", requests of up to " + options.batch() + " images, " + options.concurrency()
                     + " in flight, to " + backend.describe());
             BulkRun run = new BulkRun(options, backend, mapper, tally, stop, progress::note, nanoTime,
                     imageRetryDelay, batchBackoffStart);

@@ -17,7 +17,7 @@ import com.ffs.validator.cli.CommandLine.Option;
  * @param input           the input file, or {@code -} for standard input
  * @param output          the JSON Lines file results are appended to (and resumed from)
  * @param format          how to read the input
- * @param action          validate, nsfw, fashion or embedding
+ * @param ask             the action (validate, nsfw, fashion or embedding) or the checks each request asks for
  * @param endpoint        where requests go; empty: in this process
  * @param apiKey          the key sent to the endpoint, if any
  * @param batch           images per request
@@ -29,11 +29,12 @@ import com.ffs.validator.cli.CommandLine.Option;
  * @param maxRequestBytes largest sum of image references in one request (inline images are large)
  * @param progress        how progress is shown
  */
-record BulkOptions(String input, Path output, InputFormat format, String action, Optional<Endpoint> endpoint,
+record BulkOptions(String input, Path output, InputFormat format, Ask ask, Optional<Endpoint> endpoint,
         Optional<String> apiKey, int batch, int concurrency, int retries, Duration giveUpAfter, Duration drainTimeout,
         Duration requestTimeout, long maxRequestBytes, ProgressMode progress) {
 
     static final List<String> ACTIONS = List.of("validate", "nsfw", "fashion", "embedding");
+    static final List<String> CHECKS = List.of("nsfw", "fashion", "embedding", "quality", "codes");
 
     /** How progress is shown on standard error. */
     enum ProgressMode {
@@ -111,6 +112,8 @@ record BulkOptions(String input, Path output, InputFormat format, String action,
                     Option.valued("output", "FILE", "JSON Lines results, appended to and resumed from"),
                     Option.valued("format", "F", "auto (default: by file name, else by content), text, csv or jsonl"),
                     Option.valued("action", "A", "validate (default), nsfw, fashion or embedding"),
+                    Option.valued("checks", "LIST", "instead of --action: comma-separated checks, any of nsfw,\n"
+                            + "fashion, embedding, quality, codes"),
                     Option.valued("endpoint", "URL", "an ffs-validator base URL (POST /v1/validate), or a RunPod\n"
                             + "endpoint URL ending in /v2/<endpointId> (/run and /status)"),
                     Option.valued("api-key", "K", "key for the endpoint (default: FFS_API_KEY for ffs-validator,\n"
@@ -146,6 +149,20 @@ record BulkOptions(String input, Path output, InputFormat format, String action,
         if (!ACTIONS.contains(action)) {
             throw parsed.invalid("--action must be one of " + String.join(", ", ACTIONS) + ", got '" + action + "'");
         }
+        List<String> checks = null;
+        if (parsed.get("checks").isPresent()) {
+            if (parsed.get("action").isPresent()) {
+                throw parsed.invalid("give either --action or --checks, not both");
+            }
+            checks = new java.util.ArrayList<>();
+            for (String c : parsed.get("checks").get().split(",")) {
+                String name = c.strip().toLowerCase(Locale.ROOT);
+                if (!CHECKS.contains(name)) {
+                    throw parsed.invalid("--checks takes " + String.join(", ", CHECKS) + ", got '" + c.strip() + "'");
+                }
+                checks.add(name);
+            }
+        }
         Optional<Endpoint> endpoint;
         try {
             endpoint = parsed.get("endpoint").map(Endpoint::parse);
@@ -166,7 +183,7 @@ record BulkOptions(String input, Path output, InputFormat format, String action,
         Duration requestTimeout = positive(parsed, "request-timeout", Duration.ofMinutes(5));
         long maxRequestBytes = parsed.integer("max-request-bytes", 8 << 20, 1024, Integer.MAX_VALUE);
         ProgressMode progress = choice(parsed, "progress", ProgressMode.class, ProgressMode.AUTO);
-        return new BulkOptions(input, Path.of(outputName), format, action, endpoint, key, batch, concurrency, retries,
+        return new BulkOptions(input, Path.of(outputName), format, new Ask(action, checks), endpoint, key, batch, concurrency, retries,
                 giveUp, drain, requestTimeout, maxRequestBytes, progress);
     }
 

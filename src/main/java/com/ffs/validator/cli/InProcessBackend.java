@@ -21,18 +21,18 @@ final class InProcessBackend implements Backend {
 
     private final ValidationService service;
     private final ObjectMapper mapper;
-    private final String action;
+    private final Ask ask;
 
-    InProcessBackend(ValidationService service, ObjectMapper mapper, String action) {
+    InProcessBackend(ValidationService service, ObjectMapper mapper, Ask ask) {
         this.service = service;
         this.mapper = mapper;
-        this.action = action;
+        this.ask = ask;
     }
 
     @Override
     public CompletableFuture<List<ObjectNode>> send(List<String> images) {
         try {
-            return service.validate(new ValidationRequest(action, images), Admission.WAIT_WHEN_BUSY)
+            return service.validate(ask.request(images), Admission.WAIT_WHEN_BUSY)
                     .handle((response, e) -> {
                         if (e != null) {
                             throw failure(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);

@@ -44,7 +44,7 @@ public class InProcessBulk implements QuarkusApplication {
         stop.handleSignals(System.err, options.drainTimeout());
         BulkCommand command = new BulkCommand(options, mapper, System.in, System.err, Progress.terminal(),
                 BulkCommand.IMAGE_RETRY_DELAY, BulkCommand.BATCH_BACKOFF_START);
-        return command.execute(new InProcessBackend(service, mapper, options.action()), stop, this::awaitModels);
+        return command.execute(new InProcessBackend(service, mapper, options.ask()), stop, this::awaitModels);
     }
 
     /** Waits for the models the service loads at start-up; fails with the reason when they cannot load. */

@@ -9,7 +9,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * What a label column is checked against: {@code nsfw} and {@code fashion} name their checks ({@code nsfw.is_nsfw}
- * scored by {@code nsfw.score}); any other column named as a dotted path (e.g. {@code quality.passes}) names a boolean
+ * scored by {@code nsfw.score}), {@code quality} names the quality verdict ({@code quality.passes}, scored by
+ * {@code quality.sharpness}, the figure {@code validator.quality.min-sharpness} limits); any other column named as a dotted path (e.g. {@code quality.passes}) names a boolean
  * result field, scored by the {@code score} field next to it when there is one.
  *
  * @param column      the label file's column
@@ -30,6 +31,11 @@ record LabelTarget(String column, List<String> verdictPath, List<String> scorePa
         if (lower.equals("fashion") || lower.equals("fashion.is_fashion")) {
             return Optional.of(new LabelTarget(name, List.of("fashion", "is_fashion"), List.of("fashion", "score"),
                     Optional.of("validator.fashion.threshold")));
+        }
+        if (lower.equals("quality") || lower.equals("quality.passes")) {
+            // The quality verdict combines several limits; its sharpness is the figure a threshold is chosen for.
+            return Optional.of(new LabelTarget(name, List.of("quality", "passes"), List.of("quality", "sharpness"),
+                    Optional.of("validator.quality.min-sharpness")));
         }
         if (!name.contains(".") || name.startsWith(".") || name.endsWith(".") || name.contains("..")) {
             return Optional.empty();

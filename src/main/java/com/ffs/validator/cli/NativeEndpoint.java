@@ -14,13 +14,13 @@ final class NativeEndpoint implements Backend {
 
     private final HttpJson http;
     private final URI validate;
-    private final String action;
+    private final Ask ask;
     private final String describe;
 
-    NativeEndpoint(URI base, String action, HttpJson http) {
+    NativeEndpoint(URI base, Ask ask, HttpJson http) {
         this.http = http;
         this.validate = URI.create(base + "/v1/validate");
-        this.action = action;
+        this.ask = ask;
         this.describe = http.describe();
     }
 
@@ -30,7 +30,7 @@ final class NativeEndpoint implements Backend {
 
     @Override
     public CompletableFuture<List<ObjectNode>> send(List<String> images) {
-        return http.post(validate, Map.of("action", action, "images", images)).thenApply(reply -> {
+        return http.post(validate, ask.body(images)).thenApply(reply -> {
             if (reply.status() / 100 != 2) {
                 throw http.failure(reply, "POST /v1/validate");
             }

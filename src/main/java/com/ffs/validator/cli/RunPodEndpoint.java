@@ -29,7 +29,7 @@ final class RunPodEndpoint implements Backend {
 
     private final HttpJson http;
     private final URI base;
-    private final String action;
+    private final Ask ask;
     private final Duration pollGiveUp;
     private final String describe;
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
@@ -40,10 +40,10 @@ final class RunPodEndpoint implements Backend {
     /**
      * @param pollGiveUp how long a job's status may stay unreadable before its request fails for a retry
      */
-    RunPodEndpoint(URI base, String action, HttpJson http, Duration pollGiveUp) {
+    RunPodEndpoint(URI base, Ask ask, HttpJson http, Duration pollGiveUp) {
         this.http = http;
         this.base = base;
-        this.action = action;
+        this.ask = ask;
         this.pollGiveUp = pollGiveUp;
         this.describe = http.describe();
     }
@@ -54,7 +54,7 @@ final class RunPodEndpoint implements Backend {
 
     @Override
     public CompletableFuture<List<ObjectNode>> send(List<String> images) {
-        Map<String, Object> body = Map.of("input", Map.of("action", action, "images", images));
+        Map<String, Object> body = Map.of("input", ask.body(images));
         return http.post(URI.create(base + "/run"), body).thenCompose(reply -> {
             if (reply.status() / 100 != 2) {
                 throw http.failure(reply, "POST /run");

@@ -33,6 +33,18 @@ public interface ImageConfig {
     @WithDefault("auto")
     JpegDecoder jpegDecoder();
 
+    /** JPEGs twice the largest model input or more: {@code exact} decodes them whole, {@code fast} at 1/2, 1/4 or 1/8 (libjpeg-turbo's DCT scaling, as Pillow's draft()) before the exact resize. */
+    @WithDefault("exact")
+    DecodeScaling decodeScaling();
+
+    /** How large JPEGs are decoded. */
+    enum DecodeScaling {
+        /** At full size, as the Python processors do. */
+        EXACT,
+        /** At the smallest DCT scale (1/2, 1/4, 1/8) that keeps both sides at least the largest model input. */
+        FAST
+    }
+
     /** The JPEG decoders the service can use. */
     enum JpegDecoder {
         /** libjpeg-turbo when its library loads, ImageIO otherwise. */

@@ -1,6 +1,8 @@
 package com.ffs.validator.image;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * A bit-exact port of Pillow's {@code ImagingResample} for 8-bit images ({@code libImaging/Resample.c}) that computes
@@ -16,6 +18,10 @@ import java.util.Arrays;
  * vertical pass reads next (or, where even that would be large, each row is added into the few output rows it feeds
  * and dropped), and window columns that read the same taps with the same weights are computed once. {@link Shape}
  * gives the bytes and the work of a resize from the sizes alone, before anything is allocated.
+ *
+ * <p>The inner loops are {@link ResizeKernels}, SIMD where the JVM has the Vector API; coefficients come from the
+ * {@link CoefficientCache}; windows of one image that share their horizontal pass get it once
+ * ({@link #resizeRegions}).
  */
 public final class PillowResize {
 
@@ -69,9 +75,54 @@ public final class PillowResize {
 
     static RgbImage resizeRegion(RgbImage in, int width, int height, Resample filter, int left, int top,
             int regionWidth, int regionHeight, Limits limits, Work work) {
+        return resizeRegion(in, width, height, filter, left, top, regionWidth, regionHeight, limits, work,
+                ResizeKernels.instance());
+    }
+
+    static RgbImage resizeRegion(RgbImage in, int width, int height, Resample filter, int left, int top,
+            int regionWidth, int regionHeight, Limits limits, Work work, ResizeKernels kernels) {
         Shape shape = new Shape(in.width(), in.height(), width, height, filter, left, top, regionWidth, regionHeight,
                 limits);
-        return new Run(shape, in, work == null ? new Work() : work).result();
+        return new Run(shape, in, work == null ? new Work() : work, kernels).single();
+    }
+
+    /**
+     * Several windows of one image at once, as {@link #resizeRegion} gives each. Windows whose horizontal pass is the
+     * same (same target width, filter and columns) share it: for a portrait or square photo, the shortest-edge and
+     * the squash resizes to 224 both filter every row to 224 columns, and those rows are filtered once.
+     */
+    static List<RgbImage> resizeRegions(RgbImage in, List<Shape> shapes, Work work, ResizeKernels kernels) {
+        Work tally = work == null ? new Work() : work;
+        RgbImage[] out = new RgbImage[shapes.size()];
+        boolean[] done = new boolean[shapes.size()];
+        for (int i = 0; i < shapes.size(); i++) {
+            if (done[i]) {
+                continue;
+            }
+            Shape lead = shapes.get(i);
+            if (lead.inWidth != in.width() || lead.inHeight != in.height()) {
+                throw new IllegalArgumentException("shape for " + lead.inWidth + "x" + lead.inHeight + ", image "
+                        + in.width() + "x" + in.height());
+            }
+            if (lead.horizontal == null || lead.vertical == null) {
+                out[i] = new Run(lead, in, tally, kernels).single();
+                done[i] = true;
+                continue;
+            }
+            List<Integer> group = new ArrayList<>();
+            for (int j = i; j < shapes.size(); j++) {
+                if (!done[j] && lead.sharesHorizontalWith(shapes.get(j))) {
+                    group.add(j);
+                    done[j] = true;
+                }
+            }
+            List<RgbImage> results = new Run(lead, in, tally, kernels)
+                    .vertical(group.stream().map(shapes::get).toList());
+            for (int k = 0; k < group.size(); k++) {
+                out[group.get(k)] = results.get(k);
+            }
+        }
+        return List.of(out);
     }
 
     /**
@@ -152,6 +203,14 @@ public final class PillowResize {
             }
         }
 
+        /** Whether both shapes have the same horizontal pass and a vertical one, so one run can serve both. */
+        boolean sharesHorizontalWith(Shape other) {
+            return horizontal != null && vertical != null && other.horizontal != null && other.vertical != null
+                    && inWidth == other.inWidth && inHeight == other.inHeight && width == other.width
+                    && filter == other.filter && left == other.left && regionWidth == other.regionWidth
+                    && block == other.block && horizontal.tabled == other.horizontal.tabled;
+        }
+
         /** Whether the resize is a plain copy of the window. */
         boolean copies() {
             return filter != Resample.NEAREST && horizontal == null && vertical == null;
@@ -168,8 +227,10 @@ public final class PillowResize {
                 // Distinct columns: the map, the columns and their first copy.
                 bytes += horizontal.tableBytes() + ints(regionWidth) * 3 + 64;
                 if (horizontal.tabled) {
+                    // The packed pass's span, or the weights laid out for SIMD (groups of at most 8 taps).
                     int span = Math.min(inWidth, limits.packedSpan);
-                    bytes += bytes(8L * span) + ints(span);
+                    bytes += Math.max(bytes(8L * span) + ints(span),
+                            ints((long) regionWidth * (horizontal.ksize + 7) * 4) + ints(regionWidth));
                 } else {
                     bytes += ints(limits.chunk) + ints((long) limits.blockRows * 3);
                 }
@@ -266,6 +327,12 @@ public final class PillowResize {
             return Math.min((int) (center(i) + support + 0.5), inSize);
         }
 
+        /** Whether both axes have the same sizes, filter and window, hence the same coefficients. */
+        boolean sameAs(Axis other) {
+            return inSize == other.inSize && outSize == other.outSize && filter == other.filter
+                    && first == other.first && count == other.count && tabled == other.tabled;
+        }
+
         /** Most window outputs one input index feeds: centres within {@code support} of it, {@code scale} apart. */
         int activeBound() {
             return (int) Math.min(count, (long) Math.ceil(2 * support / scale) + 1);
@@ -292,22 +359,68 @@ public final class PillowResize {
         final int[] weights;
         /** Per window output: the sum of its filter values that normalises them, or null when tabled. */
         final double[] norm;
+        /**
+         * The weights laid out for SIMD kernels that take {@code group} taps a step: per output, its taps padded with
+         * zero weights to a multiple of {@code group}, each weight four times (the fourth 0, for a lane that is not a
+         * channel); null for the scalar kernels.
+         */
+        final int[] lanes;
+        /** Per window output: where its weights start in {@link #lanes}. */
+        final int[] laneStart;
+        /** Taps per step of the kernels {@link #lanes} is laid out for (1: none). */
+        final int group;
 
-        private Coefficients(Axis axis, int[] bounds, int[] weights, double[] norm) {
+        private Coefficients(Axis axis, int[] bounds, int[] weights, double[] norm, int group) {
             this.axis = axis;
+            this.group = group;
             this.ksize = axis.ksize;
             this.bounds = bounds;
             this.weights = weights;
             this.norm = norm;
+            if (weights == null || group <= 1) {
+                lanes = null;
+                laneStart = null;
+                return;
+            }
+            laneStart = new int[axis.count];
+            int size = 0;
+            for (int i = 0; i < axis.count; i++) {
+                laneStart[i] = size;
+                size += (bounds[i * 2 + 1] + group - 1) / group * group * 4;
+            }
+            lanes = new int[size];
+            for (int i = 0; i < axis.count; i++) {
+                for (int t = 0; t < bounds[i * 2 + 1]; t++) {
+                    int w = weights[i * ksize + t];
+                    int o = laneStart[i] + t * 4;
+                    lanes[o] = w;
+                    lanes[o + 1] = w;
+                    lanes[o + 2] = w;
+                }
+            }
         }
 
         /** {@code precompute_coeffs} followed by {@code normalize_coeffs_8bpc} for the whole output axis. */
         static Coefficients compute(int inSize, int outSize, Resample filter) {
             return of(new Axis(inSize, outSize, filter, 0, outSize, new Limits(Integer.MAX_VALUE, 0, 1, 1, 0)),
-                    null);
+                    null, 1);
         }
 
-        static Coefficients of(Axis axis, Work work) {
+        /**
+         * The coefficients of {@code axis}, laid out for kernels taking {@code group} taps a step: from the
+         * {@link CoefficientCache} when an image of the same size came recently.
+         */
+        static Coefficients of(Axis axis, Work work, int group) {
+            return CoefficientCache.get(axis, group, () -> compute(axis, work, group));
+        }
+
+        /** Bytes of the arrays held. */
+        long bytes() {
+            return 4L * bounds.length + (weights != null ? 4L * weights.length : 8L * norm.length)
+                    + (lanes != null ? 4L * (lanes.length + laneStart.length) : 0);
+        }
+
+        private static Coefficients compute(Axis axis, Work work, int group) {
             int count = axis.count;
             int ksize = axis.ksize;
             int[] bounds = new int[count * 2];
@@ -354,7 +467,7 @@ public final class PillowResize {
                 bounds[i * 2] = xmin + firstTap;
                 bounds[i * 2 + 1] = lastTap - firstTap + 1;
             }
-            return new Coefficients(axis, bounds, weights, norm);
+            return new Coefficients(axis, bounds, weights, norm, group);
         }
 
         /** Evaluated weights of window output {@code i} for input indices {@code [from, from + n)} into {@code dst}. */
@@ -407,14 +520,17 @@ public final class PillowResize {
         }
     }
 
-    /** One resize: the passes of a {@link Shape} over one image. */
+    /**
+     * The horizontal pass of one image over one set of window columns, feeding the vertical passes of one or more
+     * windows that share it (the same source width, target width, filter and columns); or, for shapes with one pass
+     * or none, that pass alone.
+     */
     private static final class Run {
-        private final Shape shape;
+        private final Shape lead;
         private final RgbImage in;
         private final byte[] src;
         private final Work work;
-        private final byte[] out;
-        private final int outStride;
+        private final ResizeKernels kernels;
 
         // Horizontal pass.
         private Coefficients h;
@@ -423,86 +539,131 @@ public final class PillowResize {
         /** Window column to distinct column, or null when every column is distinct. */
         private int[] map;
         private int ncols;
+        private long hTaps;
         private long[] redBlue;
         private int[] green;
         private int spanStart;
         private int[] hWeights;
         private int[] hSums;
-        private long hTaps;
 
-        // Rows the vertical pass reads: the source itself, or the ring the horizontal pass fills.
+        // Rows the vertical passes read: the source itself, or the ring the horizontal pass fills.
         private byte[] rows;
         private int rowStride;
         private int ringRows;
         private int produced;
 
-        Run(Shape shape, RgbImage in, Work work) {
-            this.shape = shape;
+        Run(Shape lead, RgbImage in, Work work, ResizeKernels kernels) {
+            this.lead = lead;
             this.in = in;
             this.src = in.pixels();
             this.work = work;
-            this.outStride = shape.regionWidth * 3;
-            this.out = new byte[shape.regionHeight * outStride];
+            this.kernels = kernels;
         }
 
-        RgbImage result() {
-            if (shape.filter == Resample.NEAREST) {
-                nearest();
-            } else if (shape.copies()) {
-                copy();
+        /** The window of a shape with at most one pass. */
+        RgbImage single() {
+            if (lead.vertical != null && !lead.copies() && lead.filter != Resample.NEAREST) {
+                return vertical(List.of(lead)).getFirst();
+            }
+            byte[] out = new byte[lead.regionHeight * lead.regionWidth * 3];
+            int outStride = lead.regionWidth * 3;
+            if (lead.filter == Resample.NEAREST) {
+                nearest(out, outStride);
+            } else if (lead.copies()) {
+                for (int y = 0; y < lead.regionHeight; y++) {
+                    System.arraycopy(src, ((lead.top + y) * in.width() + lead.left) * 3, out, y * outStride,
+                            outStride);
+                }
             } else {
-                if (shape.horizontal != null) {
-                    prepareHorizontal();
-                }
-                if (shape.vertical == null) {
-                    for (int y = shape.top; y < shape.top + shape.regionHeight; y += shape.block) {
-                        int n = Math.min(shape.block, shape.top + shape.regionHeight - y);
-                        filterRows(y, n, out, (y - shape.top) * outStride, outStride);
-                    }
-                } else {
-                    vertical();
+                prepareHorizontal(false);
+                for (int y = lead.top; y < lead.top + lead.regionHeight; y += lead.block) {
+                    int n = Math.min(lead.block, lead.top + lead.regionHeight - y);
+                    filterRows(y, n, out, (y - lead.top) * outStride, outStride);
                 }
             }
-            return new RgbImage(shape.regionWidth, shape.regionHeight, out);
-        }
-
-        private void copy() {
-            for (int y = 0; y < shape.regionHeight; y++) {
-                System.arraycopy(src, ((shape.top + y) * in.width() + shape.left) * 3, out, y * outStride,
-                        outStride);
-            }
+            return new RgbImage(lead.regionWidth, lead.regionHeight, out);
         }
 
         /**
          * Nearest-neighbour sampling at pixel centres. Pillow routes NEAREST through its affine transform in 16.16
          * fixed point; this double-precision form agrees except where a centre falls exactly on a pixel edge.
          */
-        private void nearest() {
-            double sx = (double) in.width() / shape.width;
-            double sy = (double) in.height() / shape.height;
-            for (int y = 0; y < shape.regionHeight; y++) {
-                int yin = Math.min(in.height() - 1, (int) ((shape.top + y + 0.5) * sy));
-                for (int x = 0; x < shape.regionWidth; x++) {
-                    int xin = Math.min(in.width() - 1, (int) ((shape.left + x + 0.5) * sx));
+        private void nearest(byte[] out, int outStride) {
+            double sx = (double) in.width() / lead.width;
+            double sy = (double) in.height() / lead.height;
+            for (int y = 0; y < lead.regionHeight; y++) {
+                int yin = Math.min(in.height() - 1, (int) ((lead.top + y + 0.5) * sy));
+                for (int x = 0; x < lead.regionWidth; x++) {
+                    int xin = Math.min(in.width() - 1, (int) ((lead.left + x + 0.5) * sx));
                     System.arraycopy(src, (yin * in.width() + xin) * 3, out, y * outStride + x * 3, 3);
                 }
             }
         }
 
-        private void prepareHorizontal() {
-            h = Coefficients.of(shape.horizontal, work);
-            if (shape.vertical != null && h.weights != null) {
+        /** The vertical passes of {@code shapes}, which share this run's horizontal pass (if any). */
+        List<RgbImage> vertical(List<Shape> shapes) {
+            Vertical[] passes = new Vertical[shapes.size()];
+            int first = Integer.MAX_VALUE;
+            int last = 0;
+            if (lead.horizontal == null) {
+                // Same width: the vertical pass reads the window's columns of the source rows themselves.
+                rows = src;
+                ncols = lead.regionWidth;
+                produced = lead.lastRow;
+            } else {
+                prepareHorizontal(true);
+                rowStride = ncols * 3;
+                for (Shape s : shapes) {
+                    ringRows = Math.max(ringRows, s.ringRows);
+                    first = Math.min(first, s.firstRow);
+                    last = Math.max(last, s.lastRow);
+                }
+                rows = new byte[ringRows * rowStride];
+                produced = first;
+            }
+            for (int k = 0; k < passes.length; k++) {
+                passes[k] = new Vertical(this, shapes.get(k));
+                passes[k].advance();
+            }
+            // Indexed loops: this one runs once per row or two, where iterators would be garbage in cold code.
+            while (produced < last) {
+                // Rows no window needs (between the windows of different shapes) are skipped.
+                int needed = Integer.MAX_VALUE;
+                for (int k = 0; k < passes.length; k++) {
+                    needed = Math.min(needed, passes[k].lowestNeeded());
+                }
+                if (needed >= last) {
+                    break;
+                }
+                produced = Math.max(produced, needed);
+                int n = Math.min(lead.block, last - produced);
+                filterRows(produced, n, rows, 0, 0);
+                produced += n;
+                for (int k = 0; k < passes.length; k++) {
+                    passes[k].advance();
+                }
+            }
+            List<RgbImage> out = new ArrayList<>(passes.length);
+            for (Vertical pass : passes) {
+                out.add(pass.result());
+            }
+            return out;
+        }
+
+        private void prepareHorizontal(boolean vertical) {
+            h = Coefficients.of(lead.horizontal, work, kernels.tapGroup());
+            if (vertical && h.weights != null) {
                 int[][] distinct = h.distinct();
                 columns = distinct[1];
-                map = columns.length == shape.regionWidth ? null : distinct[0];
+                map = columns.length == lead.regionWidth ? null : distinct[0];
             } else {
-                columns = new int[shape.regionWidth];
+                columns = new int[lead.regionWidth];
                 Arrays.setAll(columns, i -> i);
             }
             ncols = columns.length;
             if (h.weights == null) {
-                hWeights = new int[shape.limits.chunk];
-                hSums = new int[shape.limits.blockRows * 3];
+                hWeights = new int[lead.limits.chunk];
+                hSums = new int[lead.limits.blockRows * 3];
                 return;
             }
             int start = Integer.MAX_VALUE;
@@ -515,7 +676,7 @@ public final class PillowResize {
             }
             hTaps = taps;
             // Packing costs a pass over the span; it pays off when the taps are many times the span.
-            if (end - start <= shape.limits.packedSpan && taps * 2 >= 5L * (end - start)) {
+            if (kernels.packs() && end - start <= lead.limits.packedSpan && taps * 2 >= 5L * (end - start)) {
                 spanStart = start;
                 redBlue = new long[end - start];
                 green = new int[end - start];
@@ -534,15 +695,15 @@ public final class PillowResize {
             int r = 0;
             if (redBlue == null) {
                 for (; r + 2 <= n; r += 2) {
-                    horizontalPlain2(src, rowOffset(y + r), rowOffset(y + r + 1), h, columns, dst,
+                    kernels.horizontal(src, rowOffset(y + r), rowOffset(y + r + 1), h, columns, dst,
                             slot(offset, stride, y, r), slot(offset, stride, y, r + 1));
                 }
             }
             for (; r < n; r++) {
                 if (redBlue == null) {
-                    horizontalPlain(src, rowOffset(y + r), h, columns, dst, slot(offset, stride, y, r));
+                    kernels.horizontal(src, rowOffset(y + r), -1, h, columns, dst, slot(offset, stride, y, r), -1);
                 } else {
-                    horizontalPacked(src, rowOffset(y + r), h, columns, redBlue, green, spanStart, dst,
+                    ResizeKernels.horizontalPacked(src, rowOffset(y + r), h, columns, redBlue, green, spanStart, dst,
                             slot(offset, stride, y, r));
                 }
             }
@@ -585,124 +746,137 @@ public final class PillowResize {
                     }
                 }
                 for (int r = 0; r < n; r++) {
-                    int o = slot(offset, stride, y, r) + d * 3;
-                    dst[o] = clip8(hSums[r * 3]);
-                    dst[o + 1] = clip8(hSums[r * 3 + 1]);
-                    dst[o + 2] = clip8(hSums[r * 3 + 2]);
+                    kernels.clip(hSums, r * 3, 3, dst, slot(offset, stride, y, r) + d * 3);
                 }
                 work.multiplyAdds += (long) count * 3 * n;
             }
         }
 
-        private void vertical() {
-            Shape s = shape;
-            Coefficients v = Coefficients.of(s.vertical, work);
-            if (s.horizontal == null) {
-                // Same width: the vertical pass reads the window's columns of the source rows themselves.
-                rows = src;
-                ncols = s.regionWidth;
+        /** Where the vertical passes find source row {@code y}'s window columns. */
+        int readOffset(int y) {
+            return lead.horizontal == null ? (y * in.width() + lead.left) * 3 : (y % ringRows) * rowStride;
+        }
+    }
+
+    /**
+     * The vertical pass of one window over the rows its {@link Run} provides, emitting each output row as soon as
+     * its taps are there: a dot product over the ring, or, for tall kernels, each filtered row added into the output
+     * rows whose taps include it, so only those rows' sums are held (raw bounds keep those rows contiguous).
+     */
+    private static final class Vertical {
+        private final Run run;
+        private final Shape shape;
+        private final Coefficients v;
+        private final byte[] out;
+        private final int outStride;
+        private final int width;
+        private final int[] sums;
+        private final byte[] row;
+        private final int[] offsets;
+        private final int[] weights;
+        /** Next output row (ring) or next source row (accumulating) to take. */
+        private int next;
+        private int slots;
+        private int started;
+        private int finished;
+
+        Vertical(Run run, Shape shape) {
+            this.run = run;
+            this.shape = shape;
+            this.v = Coefficients.of(shape.vertical, run.work, 1);
+            this.outStride = shape.regionWidth * 3;
+            this.out = new byte[shape.regionHeight * outStride];
+            this.width = run.ncols * 3;
+            this.row = run.map == null ? null : new byte[width];
+            if (shape.accumulate) {
+                Axis axis = shape.vertical;
+                for (int i = 0, j = 0; i < shape.regionHeight; i++) {
+                    while (axis.end(j) <= axis.start(i)) {
+                        j++;
+                    }
+                    slots = Math.max(slots, i - j + 1);
+                }
+                sums = new int[slots * width];
+                offsets = new int[1];
+                weights = new int[1];
+                next = shape.firstRow;
             } else {
-                rowStride = ncols * 3;
-                ringRows = s.ringRows;
-                rows = new byte[ringRows * rowStride];
-                produced = s.firstRow;
+                sums = new int[width];
+                offsets = new int[v.weights != null ? v.ksize : shape.limits.chunk];
+                weights = v.weights != null ? v.weights : new int[shape.limits.chunk];
             }
-            if (s.accumulate) {
-                accumulateRows(v);
+        }
+
+        /** The lowest source row this pass still reads, or {@code Integer.MAX_VALUE} when it has all it needs. */
+        int lowestNeeded() {
+            if (shape.accumulate) {
+                return next < shape.lastRow ? next : Integer.MAX_VALUE;
+            }
+            return next < shape.regionHeight ? v.bounds[next * 2] : Integer.MAX_VALUE;
+        }
+
+        /** Takes the rows produced so far. */
+        void advance() {
+            if (shape.accumulate) {
+                for (; next < Math.min(run.produced, shape.lastRow); next++) {
+                    accumulateRow(next);
+                }
                 return;
             }
-            int width = ncols * 3;
-            int[] sums = new int[width];
-            byte[] row = map == null ? null : new byte[width];
-            int[] offsets = new int[v.weights != null ? v.ksize : s.limits.chunk];
-            int[] weights = v.weights != null ? v.weights : new int[s.limits.chunk];
-            for (int i = 0; i < s.regionHeight; i++) {
-                int ymin = v.bounds[i * 2];
-                int count = v.bounds[i * 2 + 1];
-                if (s.horizontal != null) {
-                    produceThrough(ymin + count);
+            for (; next < shape.regionHeight; next++) {
+                int ymin = v.bounds[next * 2];
+                int count = v.bounds[next * 2 + 1];
+                if (ymin + count > run.produced) {
+                    return;
                 }
-                Arrays.fill(sums, HALF);
-                if (v.weights != null) {
-                    for (int t = 0; t < count; t++) {
-                        offsets[t] = readOffset(ymin + t);
+                dot(next, ymin, count);
+            }
+        }
+
+        private void dot(int i, int ymin, int count) {
+            Arrays.fill(sums, HALF);
+            if (v.weights != null) {
+                for (int t = 0; t < count; t++) {
+                    offsets[t] = run.readOffset(ymin + t);
+                }
+                run.kernels.accumulate(sums, 0, width, run.rows, offsets, weights, i * v.ksize, count);
+            } else {
+                for (int from = ymin; from < ymin + count; from += offsets.length) {
+                    int len = Math.min(offsets.length, ymin + count - from);
+                    v.evaluate(i, from, len, weights, run.work);
+                    for (int t = 0; t < len; t++) {
+                        offsets[t] = run.readOffset(from + t);
                     }
-                    accumulate(sums, width, rows, offsets, weights, i * v.ksize, count);
-                } else {
-                    for (int from = ymin; from < ymin + count; from += offsets.length) {
-                        int len = Math.min(offsets.length, ymin + count - from);
-                        v.evaluate(i, from, len, weights, work);
-                        for (int t = 0; t < len; t++) {
-                            offsets[t] = readOffset(from + t);
-                        }
-                        accumulate(sums, width, rows, offsets, weights, 0, len);
-                    }
+                    run.kernels.accumulate(sums, 0, width, run.rows, offsets, weights, 0, len);
                 }
-                work.multiplyAdds += (long) count * width;
-                emit(sums, 0, width, row, i);
+            }
+            run.work.multiplyAdds += (long) count * width;
+            emit(0, i);
+        }
+
+        private void accumulateRow(int y) {
+            Axis axis = shape.vertical;
+            while (started < shape.regionHeight && axis.start(started) <= y) {
+                Arrays.fill(sums, (started % slots) * width, (started % slots + 1) * width, HALF);
+                started++;
+            }
+            offsets[0] = run.readOffset(y);
+            for (int i = finished; i < started; i++) {
+                weights[0] = weightAt(i, y);
+                if (weights[0] != 0) {
+                    run.kernels.accumulate(sums, (i % slots) * width, width, run.rows, offsets, weights, 0, 1);
+                    run.work.multiplyAdds += width;
+                }
+            }
+            while (finished < started && axis.end(finished) <= y + 1) {
+                emit((finished % slots) * width, finished);
+                finished++;
             }
         }
 
-        /** Where the vertical pass finds source row {@code y}'s window columns. */
-        private int readOffset(int y) {
-            return shape.horizontal == null ? (y * in.width() + shape.left) * 3 : (y % ringRows) * rowStride;
-        }
-
-        /** Filters rows horizontally into the ring until row {@code end - 1} is there. */
-        private void produceThrough(int end) {
-            while (produced < end) {
-                int n = Math.min(shape.block, shape.lastRow - produced);
-                filterRows(produced, n, rows, 0, 0);
-                produced += n;
-            }
-        }
-
-        /**
-         * The vertical pass for tall kernels: each filtered row is added into the output rows whose taps include it,
-         * so only those rows' sums are held. Raw bounds keep the rows a source row feeds contiguous.
-         */
-        private void accumulateRows(Coefficients v) {
-            Shape s = shape;
-            Axis axis = s.vertical;
-            int width = ncols * 3;
-            int slots = 0;
-            for (int i = 0, j = 0; i < s.regionHeight; i++) {
-                while (axis.end(j) <= axis.start(i)) {
-                    j++;
-                }
-                slots = Math.max(slots, i - j + 1);
-            }
-            int[] sums = new int[slots * width];
-            byte[] row = map == null ? null : new byte[width];
-            int started = 0;
-            int finished = 0;
-            for (int y = s.firstRow; y < s.lastRow; y++) {
-                produceThrough(y + 1);
-                int base = readOffset(y);
-                while (started < s.regionHeight && axis.start(started) <= y) {
-                    Arrays.fill(sums, (started % slots) * width, (started % slots + 1) * width, HALF);
-                    started++;
-                }
-                for (int i = finished; i < started; i++) {
-                    int w = weightAt(v, i, y);
-                    if (w != 0) {
-                        int o = (i % slots) * width;
-                        for (int c = 0; c < width; c++) {
-                            sums[o + c] += (rows[base + c] & 0xFF) * w;
-                        }
-                        work.multiplyAdds += width;
-                    }
-                }
-                while (finished < started && axis.end(finished) <= y + 1) {
-                    emit(sums, (finished % slots) * width, width, row, finished);
-                    finished++;
-                }
-            }
-        }
-
-        private int weightAt(Coefficients v, int i, int y) {
+        private int weightAt(int i, int y) {
             if (v.weights == null) {
-                work.evaluations++;
+                run.work.evaluations++;
                 return v.evaluate(i, y);
             }
             int t = y - v.bounds[i * 2];
@@ -710,17 +884,14 @@ public final class PillowResize {
         }
 
         /** Clips output row {@code i}'s sums to 8 bits and writes them, repeating distinct columns where needed. */
-        private void emit(int[] sums, int from, int width, byte[] row, int i) {
+        private void emit(int from, int i) {
             int o = i * outStride;
-            if (map == null) {
-                for (int c = 0; c < width; c++) {
-                    out[o + c] = clip8(sums[from + c]);
-                }
+            if (run.map == null) {
+                run.kernels.clip(sums, from, width, out, o);
                 return;
             }
-            for (int c = 0; c < width; c++) {
-                row[c] = clip8(sums[from + c]);
-            }
+            run.kernels.clip(sums, from, width, row, 0);
+            int[] map = run.map;
             for (int x = 0; x < map.length; x++, o += 3) {
                 int d = map[x] * 3;
                 out[o] = row[d];
@@ -728,144 +899,9 @@ public final class PillowResize {
                 out[o + 2] = row[d + 2];
             }
         }
-    }
 
-    /**
-     * The horizontal pass as Pillow writes it, three channel sums per output pixel, for two source rows at once so
-     * each weight is loaded once for six multiply-adds.
-     */
-    static void horizontalPlain2(byte[] src, int rowA, int rowB, Coefficients c, int[] columns, byte[] dst, int outA,
-            int outB) {
-        int[] kk = c.weights;
-        int ksize = c.ksize;
-        int oa = outA;
-        int ob = outB;
-        for (int i : columns) {
-            int xmin = c.bounds[i * 2];
-            int count = c.bounds[i * 2 + 1];
-            int k = i * ksize;
-            int a0 = HALF;
-            int a1 = HALF;
-            int a2 = HALF;
-            int b0 = HALF;
-            int b1 = HALF;
-            int b2 = HALF;
-            int p = rowA + xmin * 3;
-            int q = rowB + xmin * 3;
-            for (int x = 0; x < count; x++, p += 3, q += 3) {
-                int w = kk[k + x];
-                a0 += (src[p] & 0xFF) * w;
-                a1 += (src[p + 1] & 0xFF) * w;
-                a2 += (src[p + 2] & 0xFF) * w;
-                b0 += (src[q] & 0xFF) * w;
-                b1 += (src[q + 1] & 0xFF) * w;
-                b2 += (src[q + 2] & 0xFF) * w;
-            }
-            dst[oa] = clip8(a0);
-            dst[oa + 1] = clip8(a1);
-            dst[oa + 2] = clip8(a2);
-            dst[ob] = clip8(b0);
-            dst[ob + 1] = clip8(b1);
-            dst[ob + 2] = clip8(b2);
-            oa += 3;
-            ob += 3;
+        RgbImage result() {
+            return new RgbImage(shape.regionWidth, shape.regionHeight, out);
         }
-    }
-
-    /** {@link #horizontalPlain2} for one row. */
-    static void horizontalPlain(byte[] src, int row, Coefficients c, int[] columns, byte[] dst, int out) {
-        int[] kk = c.weights;
-        int ksize = c.ksize;
-        int o = out;
-        for (int i : columns) {
-            int xmin = c.bounds[i * 2];
-            int count = c.bounds[i * 2 + 1];
-            int k = i * ksize;
-            int a0 = HALF;
-            int a1 = HALF;
-            int a2 = HALF;
-            int p = row + xmin * 3;
-            for (int x = 0; x < count; x++, p += 3) {
-                int w = kk[k + x];
-                a0 += (src[p] & 0xFF) * w;
-                a1 += (src[p + 1] & 0xFF) * w;
-                a2 += (src[p + 2] & 0xFF) * w;
-            }
-            dst[o] = clip8(a0);
-            dst[o + 1] = clip8(a1);
-            dst[o + 2] = clip8(a2);
-            o += 3;
-        }
-    }
-
-    /**
-     * The horizontal pass with red and blue sharing one {@code long} multiply: a source pixel becomes
-     * {@code R + B * 2^32}, so each tap adds {@code R*w + B*w * 2^32} and the sum is {@code sumR + sumB * 2^32}
-     * exactly (no 64-bit overflow: each sum fits the 32-bit accumulator Pillow uses). The low half, read as a signed
-     * int, is Pillow's red sum; the rest, shifted down, its blue sum. Two multiplies per tap instead of three. The
-     * span {@code [spanStart, spanStart + redBlue.length)} of the row is converted first.
-     */
-    static void horizontalPacked(byte[] src, int row, Coefficients c, int[] columns, long[] redBlue, int[] green,
-            int spanStart, byte[] dst, int out) {
-        int span = redBlue.length;
-        for (int x = 0, p = row + spanStart * 3; x < span; x++, p += 3) {
-            redBlue[x] = (src[p] & 0xFF) | (long) (src[p + 2] & 0xFF) << 32;
-            green[x] = src[p + 1] & 0xFF;
-        }
-        int[] kk = c.weights;
-        int ksize = c.ksize;
-        final long half = HALF + ((long) HALF << 32);
-        int o = out;
-        for (int i : columns) {
-            int xmin = c.bounds[i * 2] - spanStart;
-            int count = c.bounds[i * 2 + 1];
-            int k = i * ksize - xmin;
-            long rb = half;
-            int g = HALF;
-            for (int x = xmin; x < xmin + count; x++) {
-                int w = kk[k + x];
-                rb += redBlue[x] * w;
-                g += green[x] * w;
-            }
-            int r = (int) rb;
-            dst[o] = clip8(r);
-            dst[o + 1] = clip8(g);
-            dst[o + 2] = clip8((int) ((rb - r) >> 32));
-            o += 3;
-        }
-    }
-
-    /**
-     * {@code acc[i] += sum over t < count of src[offsets[t] + i] * weights[k + t]}, four taps per sweep so each
-     * accumulator is loaded and stored once per four multiply-adds.
-     */
-    static void accumulate(int[] acc, int n, byte[] src, int[] offsets, int[] weights, int k, int count) {
-        int t = 0;
-        for (; t + 4 <= count; t += 4) {
-            int w0 = weights[k + t];
-            int w1 = weights[k + t + 1];
-            int w2 = weights[k + t + 2];
-            int w3 = weights[k + t + 3];
-            int o0 = offsets[t];
-            int o1 = offsets[t + 1];
-            int o2 = offsets[t + 2];
-            int o3 = offsets[t + 3];
-            for (int i = 0; i < n; i++) {
-                acc[i] += (src[o0 + i] & 0xFF) * w0 + (src[o1 + i] & 0xFF) * w1 + (src[o2 + i] & 0xFF) * w2
-                        + (src[o3 + i] & 0xFF) * w3;
-            }
-        }
-        for (; t < count; t++) {
-            int w = weights[k + t];
-            int o = offsets[t];
-            for (int i = 0; i < n; i++) {
-                acc[i] += (src[o + i] & 0xFF) * w;
-            }
-        }
-    }
-
-    static byte clip8(int acc) {
-        int v = acc >> PRECISION_BITS;
-        return (byte) (v < 0 ? 0 : Math.min(v, 255));
     }
 }

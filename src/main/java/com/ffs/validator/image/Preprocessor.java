@@ -1,6 +1,7 @@
 package com.ffs.validator.image;
 
 import java.nio.FloatBuffer;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -24,7 +25,15 @@ public final class Preprocessor {
      * position, channel-major, and advances the position.
      */
     public static void write(RgbImage image, PreprocessorConfig cfg, FloatBuffer dst) {
-        RgbImage pixels = resizeAndCrop(image, cfg);
+        write(image, cfg, dst, ResizeKernels.instance());
+    }
+
+    static void write(RgbImage image, PreprocessorConfig cfg, FloatBuffer dst, ResizeKernels kernels) {
+        normalise(resizeAndCrop(image, cfg, PillowResize.Limits.DEFAULT, null, kernels), cfg, dst);
+    }
+
+    /** Rescales and normalises the model's uint8 raster into {@code dst}, channel-major. */
+    static void normalise(RgbImage pixels, PreprocessorConfig cfg, FloatBuffer dst) {
         float[] lut = channelLookup(cfg);
         int outH = cfg.outputHeight();
         int outW = cfg.outputWidth();
@@ -46,9 +55,29 @@ public final class Preprocessor {
     }
 
     /**
+     * The side, in pixels, that an image must keep on both axes for every one of {@code configs} to be computed from
+     * it (the largest resize target), or 0 where one of them reads the image at its own size (no resize): the size a
+     * JPEG may be decoded down to with {@code validator.image.decode-scaling=fast}.
+     */
+    public static int draftSide(List<PreprocessorConfig> configs) {
+        int side = 0;
+        for (PreprocessorConfig cfg : configs) {
+            switch (cfg.resizeMode()) {
+                case NONE -> {
+                    return 0;
+                }
+                case EXACT -> side = Math.max(side, Math.max(cfg.resizeWidth(), cfg.resizeHeight()));
+                case SHORTEST_EDGE -> side = Math.max(side, cfg.shortestEdge());
+            }
+        }
+        return side;
+    }
+
+    /**
      * Upper bound of the bytes one {@link #write} of a {@code width x height} image allocates (coefficient tables,
      * the horizontal pass's rows, scratch and the cropped raster), from the sizes alone, before anything is
-     * allocated; {@code width x height} is the image as it is preprocessed, after EXIF orientation.
+     * allocated; {@code width x height} is the image as it is preprocessed, after EXIF orientation. A
+     * {@link Preprocessing} of several models allocates at most the sum of their bounds.
      *
      * @throws IntakeException {@code IMAGE_TOO_LARGE} when the image cannot be preprocessed exactly within
      *                         {@link #MAX_WORK}, or its resized size does not fit an int
@@ -68,17 +97,22 @@ public final class Preprocessor {
      * and only the part that overlaps the image is resized.
      */
     static RgbImage resizeAndCrop(RgbImage image, PreprocessorConfig cfg) {
-        return resizeAndCrop(image, cfg, PillowResize.Limits.DEFAULT, null);
+        return resizeAndCrop(image, cfg, PillowResize.Limits.DEFAULT, null, ResizeKernels.instance());
     }
 
     static RgbImage resizeAndCrop(RgbImage image, PreprocessorConfig cfg, PillowResize.Limits limits,
-            PillowResize.Work work) {
+            PillowResize.Work work, ResizeKernels kernels) {
         Plan plan = plan(image.width(), image.height(), cfg, limits);
         RgbImage resized = plan.resizes()
                 ? PillowResize.resizeRegion(image, plan.resizedWidth, plan.resizedHeight, cfg.resample(),
                         plan.shape.left, plan.shape.top, plan.shape.regionWidth, plan.shape.regionHeight, limits,
-                        work)
+                        work, kernels)
                 : image;
+        return pad(resized, plan, cfg);
+    }
+
+    /** The crop, from the resized part of it that overlaps the image: padded with zeros where the crop is larger. */
+    static RgbImage pad(RgbImage resized, Plan plan, PreprocessorConfig cfg) {
         if (!plan.padded()) {
             return resized;
         }
@@ -98,7 +132,7 @@ public final class Preprocessor {
      * The resize of one image for one model: the resized size, the crop's offsets in it (negative where the crop
      * is larger and pads), and the shape of the resize restricted to the part of the crop inside the image.
      */
-    private record Plan(int resizedWidth, int resizedHeight, int cropLeft, int cropTop, int cropWidth,
+    record Plan(int resizedWidth, int resizedHeight, int cropLeft, int cropTop, int cropWidth,
             int cropHeight, PillowResize.Shape shape) {
 
         boolean padded() {
@@ -111,7 +145,7 @@ public final class Preprocessor {
         }
     }
 
-    private static Plan plan(int width, int height, PreprocessorConfig cfg) {
+    static Plan plan(int width, int height, PreprocessorConfig cfg) {
         return plan(width, height, cfg, PillowResize.Limits.DEFAULT);
     }
 

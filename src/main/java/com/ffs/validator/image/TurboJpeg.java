@@ -9,7 +9,6 @@ import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 import org.jboss.logging.Logger;
@@ -38,10 +37,13 @@ final class TurboJpeg {
     private static final int FLAG_LIMITSCANS = 32768;
     private static final int ERR_WARNING = 0;
     /**
-     * Largest raster decoded straight into its Java array. Such a call holds off garbage collection while it runs
-     * (a few milliseconds at this size); larger images decode into native memory and are copied.
+     * Largest raster decoded straight into its Java array where the collector cannot pin one array's memory: there
+     * such a call holds off garbage collection while it runs (a few milliseconds at this size), and larger images
+     * decode into native memory and are copied. G1 (the default), ZGC and Shenandoah pin the array's region only
+     * and collect the rest as usual, so every raster is decoded in place (a 12 MP photo's copy and the zeroing of
+     * its native buffer cost about a quarter of its decode).
      */
-    static final int DIRECT_DECODE_MAX_BYTES = 16 << 20;
+    static final int DIRECT_DECODE_MAX_BYTES = pinsRegions() ? Integer.MAX_VALUE : 16 << 20;
 
     private static final Optional<TurboJpeg> INSTANCE = load();
 
@@ -75,6 +77,39 @@ final class TurboJpeg {
         errorString = linker.downcallHandle(find(lookup, "tjGetErrorStr2"), FunctionDescriptor.of(ptr, ptr));
         errorCode = linker.downcallHandle(find(lookup, "tjGetErrorCode"), FunctionDescriptor.of(i32, ptr));
         this.library = library;
+    }
+
+    private static boolean pinsRegions() {
+        for (java.lang.management.GarbageCollectorMXBean gc
+                : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            String name = gc.getName();
+            if (!(name.startsWith("G1") || name.startsWith("ZGC") || name.startsWith("Shenandoah"))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The DCT scaling Pillow's {@code draft("RGB", (side, side))} picks for a {@code width x height} JPEG: the
+     * largest of 8, 4 and 2 that leaves both sides at least {@code side}, else 1.
+     */
+    static int draftScale(int width, int height, int side) {
+        if (side <= 0) {
+            return 1;
+        }
+        int scale = Math.min(width / side, height / side);
+        for (int s : new int[] {8, 4, 2}) {
+            if (scale >= s) {
+                return s;
+            }
+        }
+        return 1;
+    }
+
+    /** A side of {@code size} pixels decoded at 1/{@code scale}, rounded up as libjpeg and Pillow do. */
+    static int scaled(int size, int scale) {
+        return (size + scale - 1) / scale;
     }
 
     /** The library, or empty (with one log line saying why) where libturbojpeg is not installed. */
@@ -119,6 +154,7 @@ final class TurboJpeg {
         private final MemorySegment handle;
         private MemorySegment jpeg;
         private long jpegSize;
+        private boolean warned;
 
         Session() {
             try {
@@ -150,7 +186,11 @@ final class TurboJpeg {
                 throw new IllegalStateException(t);
             }
             if (rc != 0) {
-                throw new IntakeException(IntakeError.DECODE_FAILED, "JPEG header unreadable: " + error());
+                if (errorCode() != ERR_WARNING) {
+                    throw new IntakeException(IntakeError.DECODE_FAILED, "JPEG header unreadable: " + error());
+                }
+                // The header was read despite the warning (e.g. stray bytes before a marker), as Pillow reads it.
+                warned = true;
             }
             return new Header(ints.getAtIndex(ValueLayout.JAVA_INT, 0), ints.getAtIndex(ValueLayout.JAVA_INT, 1),
                     ints.getAtIndex(ValueLayout.JAVA_INT, 3));
@@ -158,37 +198,58 @@ final class TurboJpeg {
 
         /**
          * Decodes into {@code out} ({@code width * height * channels} bytes). Damage that libjpeg only warns about
-         * is accepted as Pillow accepts it, except missing data: a truncated file is refused, never grey-filled.
+         * is accepted as Pillow accepts it ({@link #warned()} tells); whether the data runs out is decided from the
+         * file's structure before decoding ({@link JpegHeader}), since libjpeg reports only its first warning.
          */
         void decode(Header header, int pixelFormat, byte[] out) {
-            decode(header, pixelFormat, out, out.length <= DIRECT_DECODE_MAX_BYTES);
+            decode(header, 1, pixelFormat, out);
+        }
+
+        /**
+         * Decodes at 1/{@code scale} (1, 2, 4 or 8) through libjpeg's DCT scaling, as Pillow after
+         * {@code draft()}, into {@code out} ({@link #scaled} width times height times channels bytes).
+         */
+        void decode(Header header, int scale, int pixelFormat, byte[] out) {
+            decode(header, scale, pixelFormat, out, out.length <= DIRECT_DECODE_MAX_BYTES);
         }
 
         /** @param direct whether libjpeg-turbo writes into {@code out} itself, not into native memory copied after */
         void decode(Header header, int pixelFormat, byte[] out, boolean direct) {
+            decode(header, 1, pixelFormat, out, direct);
+        }
+
+        private void decode(Header header, int scale, int pixelFormat, byte[] out, boolean direct) {
+            // Asked for the scaled size, TurboJPEG picks the scaling factor that gives exactly that size.
+            int width = scaled(header.width(), scale);
+            int height = scaled(header.height(), scale);
             MemorySegment dst = direct ? MemorySegment.ofArray(out) : arena.allocate(out.length);
             MethodHandle call = direct ? decompress2Direct : decompress2;
             int rc;
             try {
                 rc = longIsInt
-                        ? (int) call.invokeExact(handle, jpeg, (int) jpegSize, dst, header.width(), 0,
-                                header.height(), pixelFormat, FLAG_LIMITSCANS)
-                        : (int) call.invokeExact(handle, jpeg, jpegSize, dst, header.width(), 0,
-                                header.height(), pixelFormat, FLAG_LIMITSCANS);
+                        ? (int) call.invokeExact(handle, jpeg, (int) jpegSize, dst, width, 0, height, pixelFormat,
+                                FLAG_LIMITSCANS)
+                        : (int) call.invokeExact(handle, jpeg, jpegSize, dst, width, 0, height, pixelFormat,
+                                FLAG_LIMITSCANS);
             } catch (Throwable t) {
                 throw new IllegalStateException(t);
             }
             if (rc != 0) {
-                String message = error();
-                boolean warning = errorCode() == ERR_WARNING;
-                if (!warning || message.toLowerCase(Locale.ROOT).contains("premature end")) {
-                    throw new IntakeException(IntakeError.DECODE_FAILED, "JPEG is damaged or truncated: " + message);
+                if (errorCode() != ERR_WARNING) {
+                    throw new IntakeException(IntakeError.DECODE_FAILED, "JPEG is damaged: " + error());
                 }
-                // Other warnings (extraneous bytes before a marker, ...) leave a complete image, as in Pillow.
+                // A warning (extraneous bytes before a marker, a corrupt Huffman code, ...) leaves a complete image.
+                LOG.debugf("libjpeg warning tolerated: %s", error());
+                warned = true;
             }
             if (!direct) {
                 MemorySegment.copy(dst, ValueLayout.JAVA_BYTE, 0, out, 0, out.length);
             }
+        }
+
+        /** Whether libjpeg warned while decoding (and the image was kept, as Pillow keeps it). */
+        boolean warned() {
+            return warned;
         }
 
         private String error() {

@@ -1,6 +1,7 @@
 package com.ffs.validator.validation;
 
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -11,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import com.ffs.validator.image.ImageBody;
 import com.ffs.validator.image.ImageDecoder;
 import com.ffs.validator.image.ImageSource;
+import com.ffs.validator.image.Preprocessing;
 import com.ffs.validator.image.Preprocessor;
 import com.ffs.validator.image.PreprocessorConfig;
 import com.ffs.validator.image.RgbImage;
@@ -33,16 +35,18 @@ final class ImagePipeline {
     private final ImageSource source;
     private final ImageDecoder decoder;
     private final InferenceEngine engine;
+    private final RasterChecks rasterChecks;
     private final Executor cpu;
     private final Timer fetchTimer;
     private final Timer decodeTimer;
     private final Timer preprocessTimer;
 
-    ImagePipeline(ImageSource source, ImageDecoder decoder, InferenceEngine engine, Executor cpu,
-            MeterRegistry registry) {
+    ImagePipeline(ImageSource source, ImageDecoder decoder, InferenceEngine engine, RasterChecks rasterChecks,
+            Executor cpu, MeterRegistry registry) {
         this.source = source;
         this.decoder = decoder;
         this.engine = engine;
+        this.rasterChecks = rasterChecks;
         this.cpu = cpu;
         this.fetchTimer = stageTimer(registry, "fetch");
         this.decodeTimer = stageTimer(registry, "decode");
@@ -53,13 +57,18 @@ final class ImagePipeline {
         return Timer.builder(MetricNames.STAGE_DURATION).tag(MetricNames.TAG_STAGE, stage).register(registry);
     }
 
+    /** What one image gave: each model's output row, and the raster checks' findings. */
+    record Outputs(Map<ModelKind, float[]> rows, RasterChecks.Outcome raster) {
+    }
+
     /**
-     * Starts one image; the future gives each model's output row, or fails with the image's error (an
-     * {@code IntakeException}, an inference failure, or {@link CancelledException} when the request was stopped).
-     * Whatever happens, the future completes once the image's work has left the service.
+     * Starts one image; the future gives each model's output row and the raster checks' findings, or fails with the
+     * image's error (an {@code IntakeException}, an inference failure, or {@link CancelledException} when the request
+     * was stopped). Whatever happens, the future completes once the image's work has left the service.
      */
-    CompletableFuture<Map<ModelKind, float[]>> run(String reference, Set<ModelKind> models,
+    CompletableFuture<Outputs> run(String reference, Set<Check> checks,
             Map<ModelKind, PreprocessorConfig> preprocessing, RequestScope scope, StageSpans.ImageTrace trace) {
+        Set<ModelKind> models = Check.models(checks);
         if (scope.stopped()) {
             return CompletableFuture.failedFuture(new CancelledException("request stopped"));
         }
@@ -73,36 +82,42 @@ final class ImagePipeline {
                         body.close();
                         throw new CancelledException("request stopped");
                     }
-                    return infer(body, models, preprocessing, scope, trace);
+                    return infer(body, checks, models, preprocessing, scope, trace);
                 }, cpu);
     }
 
-    /** Decodes once, then queues one preprocessed copy per model. Runs on the CPU pool. */
-    private CompletableFuture<Map<ModelKind, float[]>> infer(ImageBody body, Set<ModelKind> models,
+    /** Decodes once, runs the raster checks, then queues one preprocessed copy per model. Runs on the CPU pool. */
+    private CompletableFuture<Outputs> infer(ImageBody body, Set<Check> checks, Set<ModelKind> models,
             Map<ModelKind, PreprocessorConfig> preprocessing, RequestScope scope, StageSpans.ImageTrace trace) {
         long t0 = System.nanoTime();
         Map<ModelKind, CompletableFuture<float[]>> rows = new EnumMap<>(ModelKind.class);
+        List<PreprocessorConfig> configs = models.stream().map(preprocessing::get).toList();
         ImageDecoder.Decoded held;
         Span decode = StageSpans.start(StageSpans.DECODE, trace);
         try (body; Scope s = decode.makeCurrent()) {
             // The body's bytes are not needed once decoded: its share of the body memory goes back here.
             held = decoder.decodeHeld(body.bytes(), (width, height) -> {
-                // Models preprocess one after another on this thread: the largest one's memory is the peak.
-                long most = 0;
-                for (ModelKind kind : models) {
-                    most = Math.max(most, Preprocessor.workingBytes(width, height, preprocessing.get(kind)));
+                // The raster checks, then the models' preprocessings (which keep a shared pass between them, so their
+                // memory adds up), one after another on this thread.
+                long preprocessings = 0;
+                for (PreprocessorConfig cfg : configs) {
+                    preprocessings += Preprocessor.workingBytes(width, height, cfg);
                 }
-                return most;
-            });
+                return Math.max(RasterChecks.workingBytes(width, height, checks), preprocessings);
+            }, Preprocessor.draftSide(configs));
         } catch (RuntimeException | Error e) {
             StageSpans.end(decode, e);
             throw e;
         }
         StageSpans.end(decode, null);
+        RasterChecks.Outcome raster;
         // The raster's memory is reserved until the last model has written its copy: the writers run here.
         try (ImageDecoder.Decoded decoded = held) {
             RgbImage image = decoded.image();
             decodeTimer.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
+            raster = rasterChecks.run(image, checks);
+            // Models whose resizes share a horizontal pass compute it once (the first one's timer counts it).
+            Preprocessing shared = new Preprocessing(image, configs);
             for (ModelKind kind : models) {
                 if (scope.stopped()) {
                     break;
@@ -115,7 +130,7 @@ final class ImagePipeline {
                     // Admission bounded the images in flight, so waiting for batch space here is short and bounded.
                     row = engine.infer(kind, slot -> {
                         long p0 = System.nanoTime();
-                        Preprocessor.write(image, cfg, slot);
+                        shared.write(cfg, slot);
                         preprocessTimer.record(System.nanoTime() - p0, TimeUnit.NANOSECONDS);
                     }, true);
                 }
@@ -130,7 +145,7 @@ final class ImagePipeline {
         return CompletableFuture.allOf(rows.values().toArray(CompletableFuture[]::new)).thenApply(v -> {
             Map<ModelKind, float[]> out = new EnumMap<>(ModelKind.class);
             rows.forEach((kind, f) -> out.put(kind, f.join()));
-            return out;
+            return new Outputs(out, raster);
         });
     }
 }

@@ -14,10 +14,12 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  * @param fashion    the fashion verdict
  * @param embedding  the L2-normalised SigLIP embedding
  * @param similarity the image against the request's texts and reference image (similarity action)
+ * @param quality    size, sharpness, brightness, contrast, white border and the verdict (check quality)
+ * @param codes      the QR, Data Matrix and Aztec codes found (check codes); empty when there is none
  * @param error      why this image has no result
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"url", "nsfw", "fashion", "embedding", "similarity", "error"})
+@JsonPropertyOrder({"url", "nsfw", "fashion", "embedding", "similarity", "quality", "codes", "error"})
 @Schema(description = "One image's result; only the fields the action asks for, or error")
 public record ImageResult(
         @Schema(description = "The image reference as sent; inline data is shortened") String url,
@@ -25,10 +27,13 @@ public record ImageResult(
         FashionResult fashion,
         @Schema(description = "L2-normalised SigLIP image embedding (768 floats for the real model)") float[] embedding,
         SimilarityResult similarity,
+        QualityResult quality,
+        @Schema(description = "QR, Data Matrix and Aztec codes found in the image; empty when there is none")
+        java.util.List<CodeResult> codes,
         ImageError error) {
 
     static ImageResult failed(String url, ImageError error) {
-        return new ImageResult(url, null, null, null, null, error);
+        return new ImageResult(url, null, null, null, null, null, null, error);
     }
 
     /** The NSFW verdict: {@code score} is the probability of the unsafe label(s). */

@@ -1,8 +1,10 @@
 package com.ffs.validator.validation;
 
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -34,11 +36,12 @@ public class RequestRules {
                     "a JSON body {\"action\": ..., \"images\": [...]} is required");
         }
         Action action = Action.parse(request.action());
+        Set<Check> checks = checks(request, action);
         checkImages(request.images());
         checkSimilarityFields(action, request);
         double nsfw = threshold(request.nsfwThreshold(), nsfwConfig.threshold(), "nsfw_threshold");
         double fashion = threshold(request.fashionThreshold(), fashionConfig.threshold(), "fashion_threshold");
-        return new ValidatedRequest(action, List.copyOf(request.images()), nsfw, fashion,
+        return new ValidatedRequest(action, checks, List.copyOf(request.images()), nsfw, fashion,
                 request.texts() == null ? List.of() : List.copyOf(request.texts()), request.referenceImage(),
                 deadline(request.timeoutMs()));
     }
@@ -50,6 +53,26 @@ public class RequestRules {
                     "a JSON body {\"texts\": [...]} is required");
         }
         return checkTexts(request.texts(), "texts");
+    }
+
+    /** The checks named by the request, or those its action stands for. */
+    private static Set<Check> checks(ValidationRequest request, Action action) {
+        if (request.checks() == null) {
+            return Check.of(action);
+        }
+        if (request.action() != null && !request.action().isBlank()) {
+            throw new RequestException(RequestException.Code.INVALID_REQUEST,
+                    "give either 'action' (the seed's actions) or 'checks', not both");
+        }
+        if (request.checks().isEmpty()) {
+            throw new RequestException(RequestException.Code.UNKNOWN_CHECK, "'checks' is empty; name at least one of "
+                    + "nsfw, fashion, embedding, quality, codes");
+        }
+        Set<Check> checks = EnumSet.noneOf(Check.class);
+        for (String name : request.checks()) {
+            checks.add(Check.parse(name));
+        }
+        return checks;
     }
 
     private void checkImages(List<String> images) {

@@ -16,6 +16,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  * @param texts            for similarity: texts each image is scored against
  * @param referenceImage   for similarity: an image (URL, data: URI or base64) each image is compared with
  * @param timeoutMs        optional deadline in milliseconds: images not done by then are answered {@code CANCELLED}
+ * @param checks           what to check, instead of {@code action}: any of nsfw, fashion, embedding, quality, codes
  */
 @Schema(description = "Images to check and what to check them for")
 public record ValidationRequest(
@@ -42,9 +43,14 @@ public record ValidationRequest(
         @JsonProperty("timeout_ms")
         @Schema(description = "optional deadline for the whole request in milliseconds (1 to 600000): images not done "
                 + "by then leave the queues and are answered with error code CANCELLED; the others keep their results")
-        Integer timeoutMs) {
+        Integer timeoutMs,
+        @Schema(description = "instead of action: the checks to run on each image, any of nsfw, fashion, embedding, "
+                + "quality (size, sharpness, brightness, contrast, white border and a verdict) and codes (QR, Data "
+                + "Matrix and Aztec codes); each result holds exactly the fields of the checks asked for",
+                examples = "[\"quality\", \"codes\"]")
+        List<String> checks) {
 
     public ValidationRequest(String action, List<String> images) {
-        this(action, images, null, null, null, null, null);
+        this(action, images, null, null, null, null, null, null);
     }
 }

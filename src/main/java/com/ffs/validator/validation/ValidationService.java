@@ -57,8 +57,8 @@ public class ValidationService {
     private final AtomicInteger inFlight = new AtomicInteger();
 
     public ValidationService(ServingState serving, RequestRules rules, ServiceAdmission admission,
-            InferenceEngine engine, ImageSource source, ImageDecoder decoder, RequestConfig requestConfig,
-            MeterRegistry registry) {
+            InferenceEngine engine, ImageSource source, ImageDecoder decoder, RasterChecks rasterChecks,
+            RequestConfig requestConfig, MeterRegistry registry) {
         this.serving = serving;
         this.rules = rules;
         this.admission = admission;
@@ -72,7 +72,7 @@ public class ValidationService {
                 Thread.ofPlatform().name("decode-", 0).daemon(true).factory());
         this.deadlines = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("deadlines").daemon(true)
                 .factory());
-        this.pipeline = new ImagePipeline(source, decoder, engine, cpuPool, registry);
+        this.pipeline = new ImagePipeline(source, decoder, engine, rasterChecks, cpuPool, registry);
         Gauge.builder(MetricNames.IMAGES_IN_FLIGHT, inFlight, AtomicInteger::get).register(registry);
         int capacity = requestConfig.maxInFlightImages();
         Gauge.builder(MetricNames.IMAGES_CAPACITY, () -> capacity).register(registry);
@@ -139,17 +139,19 @@ public class ValidationService {
         java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
         pending.whenCancelled((cause, reason) -> stop(scope, cause, reason));
         CompletableFuture<ValidationResponse> answer;
+        java.util.function.Function<PreparedChecks, CompletableFuture<ValidationResponse>> work = prepared -> {
+            CompletableFuture<AdmissionControl.Ticket> ticket = admission.admit(validated.admittedImages(),
+                    validated.models(), mode);
+            // A request stopped while it queues for admission leaves the queue.
+            scope.onStop(() -> ticket.cancel(false));
+            return ticket.thenCompose(t -> {
+                started.set(true);
+                return run(validated, prepared, t, scope, pending, trace);
+            });
+        };
         try {
-            answer = serving.whenReady(prepared -> {
-                CompletableFuture<AdmissionControl.Ticket> ticket = admission.admit(validated.admittedImages(),
-                        action.models(), mode);
-                // A request stopped while it queues for admission leaves the queue.
-                scope.onStop(() -> ticket.cancel(false));
-                return ticket.thenCompose(t -> {
-                    started.set(true);
-                    return run(validated, prepared, t, scope, pending, trace);
-                });
-            }, cpuPool);
+            // Checks that need no model (quality, codes) do not wait for the models.
+            answer = validated.models().isEmpty() ? work.apply(null) : serving.whenReady(work, cpuPool);
         } catch (UnavailableException e) {
             count(action, "rejected");
             StageSpans.endRequest(trace, e);
@@ -204,8 +206,9 @@ public class ValidationService {
             String reference = request.images().get(i);
             int index = i;
             CompletableFuture<ImageResult> result = new CompletableFuture<>();
-            CompletableFuture<java.util.Map<ModelKind, float[]>> image = pipeline.run(reference,
-                    request.action().models(), prepared.preprocessing(), scope, new StageSpans.ImageTrace(trace, index));
+            CompletableFuture<ImagePipeline.Outputs> image = pipeline.run(reference, request.checks(),
+                    prepared == null ? Map.of() : prepared.preprocessing(), scope,
+                    new StageSpans.ImageTrace(trace, index));
             work.add(image.whenComplete((outputs, e) -> {
                 ticket.release(index);
                 inFlight.decrementAndGet();
@@ -231,20 +234,22 @@ public class ValidationService {
         });
         return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).thenCombine(similarity, (v, s) ->
                 new ValidationResponse(results.stream().map(CompletableFuture::join).toList(),
-                        prepared.demo() ? Boolean.TRUE : null));
+                        prepared != null && prepared.demo() ? Boolean.TRUE : null));
     }
 
     private ImageResult evaluate(String shown, ValidatedRequest request, PreparedChecks prepared,
-            java.util.Map<ModelKind, float[]> outputs, SimilarityCheck query) {
-        ImageResult.NsfwResult nsfw = outputs.containsKey(ModelKind.NSFW)
-                ? prepared.nsfw().evaluate(outputs.get(ModelKind.NSFW), request.nsfwThreshold()) : null;
-        ImageResult.FashionResult fashion = outputs.containsKey(ModelKind.CLIP)
-                ? prepared.fashion().evaluate(outputs.get(ModelKind.CLIP), request.fashionThreshold()) : null;
-        float[] embedding = request.action() != Action.SIMILARITY && outputs.containsKey(ModelKind.SIGLIP)
-                ? Scores.l2Normalize(outputs.get(ModelKind.SIGLIP)) : null;
-        SimilarityResult similar = query != null ? query.evaluate(outputs.get(ModelKind.SIGLIP)) : null;
+            ImagePipeline.Outputs outputs, SimilarityCheck query) {
+        Map<ModelKind, float[]> rows = outputs.rows();
+        ImageResult.NsfwResult nsfw = rows.containsKey(ModelKind.NSFW)
+                ? prepared.nsfw().evaluate(rows.get(ModelKind.NSFW), request.nsfwThreshold()) : null;
+        ImageResult.FashionResult fashion = rows.containsKey(ModelKind.CLIP)
+                ? prepared.fashion().evaluate(rows.get(ModelKind.CLIP), request.fashionThreshold()) : null;
+        float[] embedding = request.action() != Action.SIMILARITY && rows.containsKey(ModelKind.SIGLIP)
+                ? Scores.l2Normalize(rows.get(ModelKind.SIGLIP)) : null;
+        SimilarityResult similar = query != null ? query.evaluate(rows.get(ModelKind.SIGLIP)) : null;
         countImage("ok", "none");
-        return new ImageResult(shown, nsfw, fashion, embedding, similar, null);
+        return new ImageResult(shown, nsfw, fashion, embedding, similar, outputs.raster().quality(),
+                outputs.raster().codes(), null);
     }
 
     private ImageResult failed(String shown, Throwable e) {
@@ -270,14 +275,14 @@ public class ValidationService {
         CompletableFuture<float[]> reference = CompletableFuture.completedFuture(null);
         if (request.referenceImage() != null) {
             String shown = shown(request.referenceImage());
-            CompletableFuture<java.util.Map<ModelKind, float[]>> image = pipeline.run(request.referenceImage(),
-                    Action.SIMILARITY.models(), prepared.preprocessing(), scope,
+            CompletableFuture<ImagePipeline.Outputs> image = pipeline.run(request.referenceImage(),
+                    Check.of(Action.SIMILARITY), prepared.preprocessing(), scope,
                     new StageSpans.ImageTrace(trace, referenceIndex));
             work.add(image.whenComplete((r, e) -> {
                 ticket.release(referenceIndex);
                 inFlight.decrementAndGet();
             }));
-            reference = image.thenApply(outputs -> outputs.get(ModelKind.SIGLIP)).exceptionally(e -> {
+            reference = image.thenApply(outputs -> outputs.rows().get(ModelKind.SIGLIP)).exceptionally(e -> {
                 Throwable cause = unwrap(e);
                 if (cause instanceof CancelledException c) {
                     throw new CompletionException(c);

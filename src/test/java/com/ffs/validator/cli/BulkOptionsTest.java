@@ -44,13 +44,27 @@ class BulkOptionsTest {
     }
 
     @Test
+    void shouldAskForChecksInsteadOfAnAction() throws CliFailure {
+        BulkOptions o = parse(Map.of(), "--input", "a", "--output", "b", "--checks", "quality, CODES,nsfw");
+        assertThat(o.ask()).isEqualTo(new Ask("validate", List.of("quality", "codes", "nsfw")));
+        assertThat(o.ask().body(List.of("u"))).containsExactly(Map.entry("checks", List.of("quality", "codes", "nsfw")),
+                Map.entry("images", List.of("u")));
+        assertThat(o.ask().request(List.of("u")).checks()).containsExactly("quality", "codes", "nsfw");
+        assertThat(o.ask().request(List.of("u")).action()).isNull();
+        assertThatThrownBy(() -> parse(Map.of(), "--input", "a", "--output", "b", "--checks", "quality,watermark"))
+                .hasMessageContaining("--checks takes nsfw, fashion, embedding, quality, codes");
+        assertThatThrownBy(() -> parse(Map.of(), "--input", "a", "--output", "b", "--checks", "quality", "--action",
+                "nsfw")).hasMessageContaining("either --action or --checks");
+    }
+
+    @Test
     void shouldApplyDefaultsAndReadDurations() throws CliFailure {
         BulkOptions o = parse(Map.of(), "--input=in.txt", "--output", "out.jsonl", "--give-up-after", "90s",
                 "--drain-timeout", "1500ms", "--action", "NSFW");
         assertThat(o.batch()).isEqualTo(16);
         assertThat(o.concurrency()).isEqualTo(8);
         assertThat(o.retries()).isEqualTo(2);
-        assertThat(o.action()).isEqualTo("nsfw");
+        assertThat(o.ask()).isEqualTo(new Ask("nsfw", null));
         assertThat(o.giveUpAfter()).isEqualTo(Duration.ofSeconds(90));
         assertThat(o.drainTimeout()).isEqualTo(Duration.ofMillis(1500));
         assertThat(o.endpoint()).isEmpty();

@@ -136,7 +136,7 @@ class BulkServiceTests {
     }
 
     private Run inProcess(Path output) throws Exception {
-        return bulk(new InProcessBackend(service, mapper, "validate"), output);
+        return bulk(new InProcessBackend(service, mapper, new Ask("validate", null)), output);
     }
 
     private String base() {
@@ -218,7 +218,7 @@ class BulkServiceTests {
                 "--batch", "9");
         assertThat(remote.code()).isEqualTo(ExitCodes.UNAVAILABLE);
         assertThat(remote.err()).contains("answered HTTP 400 to POST /v1/validate: at most 8 images per request");
-        Run local = bulk(input, new InProcessBackend(service, mapper, "validate"), dir.resolve("big.jsonl"),
+        Run local = bulk(input, new InProcessBackend(service, mapper, new Ask("validate", null)), dir.resolve("big.jsonl"),
                 "--batch", "9");
         assertThat(local.code()).isEqualTo(ExitCodes.UNAVAILABLE);
         assertThat(local.err()).contains("the service refused the request: at most 8 images per request");

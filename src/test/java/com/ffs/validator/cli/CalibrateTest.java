@@ -26,7 +26,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * calibrate on a results file and a label file built so that the nsfw column is the hand-worked overlapping case
- * of {@link CalibrationTest}, fashion the separable one, and quality.passes a result field of a later check.
+ * of {@link CalibrationTest}, fashion the separable one, and quality.passes the quality check's verdict, scored by its
+ * sharpness.
  */
 class CalibrateTest {
 
@@ -44,13 +45,13 @@ class CalibrateTest {
         Files.write(results, List.of(
                 "{\"line\":1,\"url\":\"https://img/1.jpg\",\"nsfw\":{\"is_nsfw\":true,\"score\":0.9},"
                         + "\"fashion\":{\"is_fashion\":true,\"score\":0.9},"
-                        + "\"quality\":{\"passes\":true,\"score\":0.8}}",
+                        + "\"quality\":{\"width\":900,\"height\":1200,\"sharpness\":0.8,\"passes\":true,\"reasons\":[]}}",
                 "{\"line\":2,\"url\":\"https://img/2.jpg\",\"nsfw\":{\"is_nsfw\":true,\"score\":0.6},"
                         + "\"fashion\":{\"is_fashion\":true,\"score\":0.8},"
-                        + "\"quality\":{\"passes\":true,\"score\":0.7}}",
+                        + "\"quality\":{\"width\":900,\"height\":1200,\"sharpness\":0.7,\"passes\":true,\"reasons\":[]}}",
                 "{\"line\":3,\"url\":\"https://img/3.jpg\",\"nsfw\":{\"is_nsfw\":false,\"score\":0.4},"
                         + "\"fashion\":{\"is_fashion\":false,\"score\":0.3},"
-                        + "\"quality\":{\"passes\":false,\"score\":0.2}}",
+                        + "\"quality\":{\"width\":900,\"height\":1200,\"sharpness\":0.2,\"passes\":false,\"reasons\":[]}}",
                 "{\"line\":4,\"url\":\"https://img/4.jpg\",\"nsfw\":{\"is_nsfw\":true,\"score\":0.7},"
                         + "\"fashion\":{\"is_fashion\":false,\"score\":0.1},\"embedding\":[0.5,0.25]}",
                 "{\"line\":5,\"url\":\"https://img/5.jpg\",\"nsfw\":{\"is_nsfw\":true,\"score\":0.5}}",
@@ -102,8 +103,9 @@ class CalibrateTest {
         String fashion = run.out().lines().filter(l -> l.startsWith("fashion ")).findFirst().orElseThrow();
         assertThat(fashion.split("\\s+")).startsWith("fashion", "4", "2", "2", "1.0000", "1.0000");
         assertThat(run.out()).contains("fashion: 1 labelled result(s) have no fashion.is_fashion field");
+        assertThat(run.out()).contains("validator.quality.min-sharpness=");
         assertThat(run.out()).contains("validator.nsfw.threshold=0.9\n").contains("validator.fashion.threshold=0.8\n")
-                .contains("# quality.passes: suggested threshold 0.8 on quality.score\n");
+                .contains("validator.quality.min-sharpness=0.8\n");
     }
 
     @Test
@@ -126,7 +128,7 @@ class CalibrateTest {
         assertThat(nsfw.path("configuration").asText()).isEqualTo("validator.nsfw.threshold=0.4");
         JsonNode quality = json.path("checks").get(2);
         assertThat(quality.path("label").asText()).isEqualTo("quality.passes");
-        assertThat(quality.path("score_field").asText()).isEqualTo("quality.score");
+        assertThat(quality.path("score_field").asText()).isEqualTo("quality.sharpness");
         assertThat(quality.path("positives").asInt()).isEqualTo(1);
         assertThat(quality.path("negatives").asInt()).isEqualTo(2);
         assertThat(quality.path("roc_auc").asDouble()).isEqualTo(1.0);

@@ -26,7 +26,7 @@ class OutputLineTest {
     @Test
     void shouldKeepEveryFloatOfAnInProcessEmbedding() throws Exception {
         ImageResult result = new ImageResult("https://img/1.jpg", new ImageResult.NsfwResult(false, 0.123456789012345),
-                null, EMBEDDING, null, null);
+                null, EMBEDDING, null, null, null, null);
         ObjectNode line = OutputLine.of(MAPPER, InputRecord.image(3, "p3", "https://img/1.jpg"),
                 MAPPER.valueToTree(result));
         String text = MAPPER.writeValueAsString(line);

@@ -106,7 +106,7 @@ class RemoteEndpointsTest {
     void shouldRetryABusyNativeApiAfterRetryAfterThenReadTheResults() throws Exception {
         on("POST /v1/validate", new Answer(429, "{\"detail\":\"busy\"}", Map.of("Retry-After", "3")),
                 Answer.json(200, RESULTS));
-        NativeEndpoint endpoint = new NativeEndpoint(base(), "validate", http("svc"));
+        NativeEndpoint endpoint = new NativeEndpoint(base(), new Ask("validate", null), http("svc"));
         assertThatThrownBy(() -> endpoint.send(List.of("a", "b")).join()).satisfies(e -> {
             BatchFailure f = failure(e);
             assertThat(f.kind()).isEqualTo(BatchFailure.Kind.RETRY);
@@ -122,7 +122,7 @@ class RemoteEndpointsTest {
 
     @Test
     void shouldEndOnARefusedKeyOrAWrongUrlAndRetryServerErrors() {
-        NativeEndpoint endpoint = new NativeEndpoint(base(), "nsfw", http("svc"));
+        NativeEndpoint endpoint = new NativeEndpoint(base(), new Ask("nsfw", null), http("svc"));
         on("POST /v1/validate", Answer.json(401, "{\"detail\":\"the API key is not valid\"}"));
         assertThatThrownBy(() -> endpoint.send(List.of("a")).join()).satisfies(e -> {
             assertThat(failure(e).kind()).isEqualTo(BatchFailure.Kind.FATAL);
@@ -149,7 +149,7 @@ class RemoteEndpointsTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        NativeEndpoint endpoint = new NativeEndpoint(URI.create("http://127.0.0.1:" + port), "validate",
+        NativeEndpoint endpoint = new NativeEndpoint(URI.create("http://127.0.0.1:" + port), new Ask("validate", null),
                 http("svc"));
         assertThatThrownBy(() -> endpoint.send(List.of("a")).join()).satisfies(e -> {
             assertThat(failure(e).kind()).isEqualTo(BatchFailure.Kind.RETRY);
@@ -163,7 +163,7 @@ class RemoteEndpointsTest {
         on("GET /v2/ep/status/job-1", Answer.json(200, "{\"id\":\"job-1\",\"status\":\"IN_QUEUE\"}"),
                 Answer.json(429, "{}"), Answer.json(200, "{\"id\":\"job-1\",\"status\":\"IN_PROGRESS\"}"),
                 Answer.json(200, "{\"id\":\"job-1\",\"status\":\"COMPLETED\",\"output\":" + RESULTS + "}"));
-        RunPodEndpoint endpoint = new RunPodEndpoint(URI.create(base() + "/v2/ep"), "validate", http("rp"),
+        RunPodEndpoint endpoint = new RunPodEndpoint(URI.create(base() + "/v2/ep"), new Ask("validate", null), http("rp"),
                 Duration.ofSeconds(30));
         List<ObjectNode> results = endpoint.send(List.of("a", "b")).join();
         assertThat(results).hasSize(2);
@@ -177,7 +177,7 @@ class RemoteEndpointsTest {
     void shouldFailAFailedJobAndResendAJobThatIsGone() {
         on("POST /v2/ep/run", Answer.json(200, "{\"id\":\"job-2\",\"status\":\"IN_QUEUE\"}"));
         on("GET /v2/ep/status/job-2", Answer.json(200, "{\"id\":\"job-2\",\"status\":\"FAILED\",\"error\":\"boom\"}"));
-        RunPodEndpoint endpoint = new RunPodEndpoint(URI.create(base() + "/v2/ep"), "validate", http("rp"),
+        RunPodEndpoint endpoint = new RunPodEndpoint(URI.create(base() + "/v2/ep"), new Ask("validate", null), http("rp"),
                 Duration.ofSeconds(30));
         assertThatThrownBy(() -> endpoint.send(List.of("a")).join()).satisfies(e -> {
             assertThat(failure(e).kind()).isEqualTo(BatchFailure.Kind.FAILED);
@@ -196,7 +196,7 @@ class RemoteEndpointsTest {
         on("POST /v2/ep/run", Answer.json(200, "{\"id\":\"job-3\",\"status\":\"IN_QUEUE\"}"));
         on("GET /v2/ep/status/job-3", Answer.json(200, "{\"id\":\"job-3\",\"status\":\"IN_PROGRESS\"}"));
         on("POST /v2/ep/cancel/job-3", Answer.json(200, "{\"id\":\"job-3\",\"status\":\"CANCELLED\"}"));
-        RunPodEndpoint endpoint = new RunPodEndpoint(URI.create(base() + "/v2/ep"), "validate", http("rp"),
+        RunPodEndpoint endpoint = new RunPodEndpoint(URI.create(base() + "/v2/ep"), new Ask("validate", null), http("rp"),
                 Duration.ofSeconds(30));
         endpoint.send(List.of("a"));
         assertThat(polled.await(30, TimeUnit.SECONDS)).isTrue();

@@ -17,6 +17,9 @@ class PillowResizeTest {
     private static final Resample[] FILTERS = {Resample.BILINEAR, Resample.BICUBIC, Resample.LANCZOS, Resample.BOX,
         Resample.HAMMING};
 
+    /** The SIMD kernels where the JVM has them (the build's test JVMs do), and the scalar ones. */
+    private static final List<ResizeKernels> KERNELS = List.of(ResizeKernels.instance(), ResizeKernels.scalar());
+
     /** The defaults, and limits small enough that random small images take every other path. */
     private static final List<PillowResize.Limits> LIMITS = List.of(PillowResize.Limits.DEFAULT,
             new PillowResize.Limits(0, 0, 3, 5, 0),
@@ -44,13 +47,18 @@ class PillowResizeTest {
             int rh = 1 + random.nextInt(th);
             int left = random.nextInt(tw - rw + 1);
             int top = random.nextInt(th - rh + 1);
-            for (PillowResize.Limits limits : LIMITS) {
-                PillowResize.Work work = new PillowResize.Work();
-                RgbImage region = PillowResize.resizeRegion(image, tw, th, filter, left, top, rw, rh, limits, work);
-                assertRegion(region, expected, left, top, what + " region " + rw + "x" + rh + "+" + left + "+" + top
-                        + " " + limits);
-                PillowResize.Shape shape = new PillowResize.Shape(w, h, tw, th, filter, left, top, rw, rh, limits);
-                assertThat(work.total()).as(what + " work within the shape's bound").isLessThanOrEqualTo(shape.work());
+            for (ResizeKernels kernels : KERNELS) {
+                for (PillowResize.Limits limits : LIMITS) {
+                    PillowResize.Work work = new PillowResize.Work();
+                    RgbImage region = PillowResize.resizeRegion(image, tw, th, filter, left, top, rw, rh, limits,
+                            work, kernels);
+                    assertRegion(region, expected, left, top, what + " region " + rw + "x" + rh + "+" + left + "+"
+                            + top + " " + limits + " " + kernels.describe());
+                    PillowResize.Shape shape = new PillowResize.Shape(w, h, tw, th, filter, left, top, rw, rh,
+                            limits);
+                    assertThat(work.total()).as(what + " work within the shape's bound")
+                            .isLessThanOrEqualTo(shape.work());
+                }
             }
         }
     }
@@ -65,15 +73,61 @@ class PillowResizeTest {
             for (int[] target : targets) {
                 for (Resample filter : FILTERS) {
                     RgbImage expected = ReferenceResize.resize(image, target[0], target[1], filter);
-                    for (PillowResize.Limits limits : LIMITS) {
-                        RgbImage actual = PillowResize.resizeRegion(image, target[0], target[1], filter, 0, 0,
-                                target[0], target[1], limits, null);
-                        assertThat(actual.pixels()).as(size[0] + "x" + size[1] + " -> " + target[0] + "x"
-                                + target[1] + " " + filter + " " + limits).isEqualTo(expected.pixels());
+                    for (ResizeKernels kernels : KERNELS) {
+                        for (PillowResize.Limits limits : LIMITS) {
+                            RgbImage actual = PillowResize.resizeRegion(image, target[0], target[1], filter, 0, 0,
+                                    target[0], target[1], limits, null, kernels);
+                            assertThat(actual.pixels()).as(size[0] + "x" + size[1] + " -> " + target[0] + "x"
+                                    + target[1] + " " + filter + " " + limits + " " + kernels.describe())
+                                    .isEqualTo(expected.pixels());
+                        }
                     }
                 }
             }
         }
+    }
+
+    @Test
+    void shouldGiveEachWindowItsOwnResultWhenWindowsShareTheHorizontalPass() {
+        Random random = new Random(21);
+        for (int i = 0; i < 120; i++) {
+            RgbImage image = randomImage(random, i, 1 + random.nextInt(300), 1 + random.nextInt(i % 4 == 0 ? 900 : 300));
+            int tw = 1 + random.nextInt(120);
+            Resample filter = FILTERS[random.nextInt(FILTERS.length)];
+            for (PillowResize.Limits limits : LIMITS) {
+                // Same width, filter and columns; different heights and rows: one horizontal pass for all.
+                int rw = 1 + random.nextInt(tw);
+                int left = random.nextInt(tw - rw + 1);
+                List<PillowResize.Shape> shapes = new java.util.ArrayList<>();
+                List<RgbImage> expected = new java.util.ArrayList<>();
+                for (int k = 0; k < 3; k++) {
+                    int th = 1 + random.nextInt(k == 2 ? 3 * image.height() + 1 : 200);
+                    int rh = 1 + random.nextInt(th);
+                    int top = random.nextInt(th - rh + 1);
+                    Resample f = k == 2 && i % 3 == 0 ? Resample.BILINEAR : filter;
+                    shapes.add(new PillowResize.Shape(image.width(), image.height(), tw, th, f, left, top, rw, rh,
+                            limits));
+                    expected.add(PillowResize.resizeRegion(image, tw, th, f, left, top, rw, rh, limits, null,
+                            ResizeKernels.scalar()));
+                }
+                for (ResizeKernels kernels : KERNELS) {
+                    PillowResize.Work work = new PillowResize.Work();
+                    List<RgbImage> actual = PillowResize.resizeRegions(image, shapes, work, kernels);
+                    for (int k = 0; k < 3; k++) {
+                        assertThat(actual.get(k).pixels()).as("%dx%d window %d %s %s", image.width(),
+                                image.height(), k, limits, kernels.describe()).isEqualTo(expected.get(k).pixels());
+                    }
+                    long separately = shapes.stream().mapToLong(PillowResize.Shape::work).sum();
+                    assertThat(work.total()).isLessThanOrEqualTo(separately);
+                }
+            }
+        }
+    }
+
+    @Test
+    void shouldRunTheSimdKernelsInTheBuildsTestJvm() {
+        // The surefire and failsafe JVMs add jdk.incubator.vector, as every documented launch does.
+        assertThat(ResizeKernels.instance()).isInstanceOf(VectorResizeKernels.class);
     }
 
     @Test
@@ -87,15 +141,15 @@ class PillowResizeTest {
             int[] columns = new int[tw];
             java.util.Arrays.setAll(columns, x -> x);
             byte[] plain = new byte[tw * 6];
-            PillowResize.horizontalPlain2(image.pixels(), 0, image.width() * 3, c, columns, plain, 0, tw * 3);
+            ResizeKernels.horizontalPlain2(image.pixels(), 0, image.width() * 3, c, columns, 0, tw, plain, 0, tw * 3);
             byte[] single = new byte[tw * 6];
-            PillowResize.horizontalPlain(image.pixels(), 0, c, columns, single, 0);
-            PillowResize.horizontalPlain(image.pixels(), image.width() * 3, c, columns, single, tw * 3);
+            ResizeKernels.horizontalPlain(image.pixels(), 0, c, columns, 0, tw, single, 0);
+            ResizeKernels.horizontalPlain(image.pixels(), image.width() * 3, c, columns, 0, tw, single, tw * 3);
             byte[] packed = new byte[tw * 6];
             long[] redBlue = new long[image.width()];
             int[] green = new int[image.width()];
-            PillowResize.horizontalPacked(image.pixels(), 0, c, columns, redBlue, green, 0, packed, 0);
-            PillowResize.horizontalPacked(image.pixels(), image.width() * 3, c, columns, redBlue, green, 0, packed,
+            ResizeKernels.horizontalPacked(image.pixels(), 0, c, columns, redBlue, green, 0, packed, 0);
+            ResizeKernels.horizontalPacked(image.pixels(), image.width() * 3, c, columns, redBlue, green, 0, packed,
                     tw * 3);
             String what = image.width() + " -> " + tw + " " + filter;
             assertThat(single).as(what + " one row at a time").isEqualTo(plain);

@@ -43,18 +43,17 @@ class PreprocessorBoundsTest {
         RgbImage image = PillowResizeTest.randomImage(new Random(width ^ height), 1, width, height);
 
         PillowResize.Work work = new PillowResize.Work();
-        RgbImage actual = Preprocessor.resizeAndCrop(image, cfg, PillowResize.Limits.DEFAULT, work);
-        assertThat(PreprocessorGoldenTest.firstDifference(actual, expected(image, cfg))).as("first difference")
-                .isEqualTo("none");
+        RgbImage actual = Preprocessor.resizeAndCrop(image, cfg, PillowResize.Limits.DEFAULT, work,
+                ResizeKernels.instance());
+        RgbImage expected = expected(image, cfg);
+        assertThat(PreprocessorGoldenTest.firstDifference(actual, expected)).as("first difference").isEqualTo("none");
+        RgbImage scalar = Preprocessor.resizeAndCrop(image, cfg, PillowResize.Limits.DEFAULT, null,
+                ResizeKernels.scalar());
+        assertThat(PreprocessorGoldenTest.firstDifference(scalar, expected)).as("scalar kernels").isEqualTo("none");
         assertThat(work.total()).as("multiply-adds plus weighted filter evaluations").isLessThan(QUICK_WORK);
 
         long bound = Preprocessor.workingBytes(width, height, cfg);
-        FloatBuffer tensor = FloatBuffer.allocate(cfg.tensorSize());
-        Preprocessor.write(image, cfg, tensor);
-        tensor.clear();
-        long before = allocatedBytes();
-        Preprocessor.write(image, cfg, tensor);
-        long allocated = allocatedBytes() - before;
+        long allocated = allocatedByWrite(image, cfg);
         assertThat(allocated).as("bytes one preprocessing allocated").isPositive().isLessThanOrEqualTo(bound);
         // Of the order of the model's input (150 KB of pixels), far below the source raster or the target size.
         assertThat(bound).as("bound").isLessThan(1L << 20);
@@ -95,12 +94,7 @@ class PreprocessorBoundsTest {
             RgbImage image = PillowResizeTest.randomImage(random, i, w, h);
             for (String model : MODELS) {
                 PreprocessorConfig cfg = Goldens.model(model);
-                FloatBuffer tensor = FloatBuffer.allocate(cfg.tensorSize());
-                Preprocessor.write(image, cfg, tensor);
-                tensor.clear();
-                long before = allocatedBytes();
-                Preprocessor.write(image, cfg, tensor);
-                long allocated = allocatedBytes() - before;
+                long allocated = allocatedByWrite(image, cfg);
                 assertThat(allocated).as("%dx%d %s", w, h, model)
                         .isLessThanOrEqualTo(Preprocessor.workingBytes(w, h, cfg));
             }
@@ -162,6 +156,24 @@ class PreprocessorBoundsTest {
             }
         }
         return new RgbImage(width, column.height(), px);
+    }
+
+    /**
+     * Bytes one {@link Preprocessor#write} allocates, with the scalar kernels: until the JIT has compiled them, the
+     * SIMD kernels box their vectors on the heap, short-lived garbage the bound does not count (they allocate no
+     * array of their own beyond the weights laid out for them, which the bound covers). The least of two runs, as
+     * the first may load classes.
+     */
+    private static long allocatedByWrite(RgbImage image, PreprocessorConfig cfg) {
+        FloatBuffer tensor = FloatBuffer.allocate(cfg.tensorSize());
+        long least = Long.MAX_VALUE;
+        for (int i = 0; i < 2; i++) {
+            tensor.clear();
+            long before = allocatedBytes();
+            Preprocessor.write(image, cfg, tensor, ResizeKernels.scalar());
+            least = Math.min(least, allocatedBytes() - before);
+        }
+        return least;
     }
 
     private static long allocatedBytes() {

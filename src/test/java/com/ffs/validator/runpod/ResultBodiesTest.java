@@ -26,7 +26,7 @@ class ResultBodiesTest {
         java.util.Arrays.fill(embedding, 0.0123456f);
         List<ImageResult> results = java.util.stream.IntStream.range(0, images)
                 .mapToObj(i -> new ImageResult("https://example.com/ümlaut-" + i + ".jpg",
-                        new ImageResult.NsfwResult(false, 0.05), null, embedding, null, null))
+                        new ImageResult.NsfwResult(false, 0.05), null, embedding, null, null, null, null))
                 .toList();
         return new ValidationResponse(results, null);
     }
