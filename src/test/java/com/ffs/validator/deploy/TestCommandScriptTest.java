@@ -25,7 +25,7 @@ class TestCommandScriptTest {
 
     private static final List<String> TOOLS = List.of("bash", "sed", "grep", "head", "dirname", "mktemp", "rm", "cat",
             "tar", "sha256sum", "install", "env");
-    private static final String ALL_LIBS = "libturbojpeg.so.0 libwebp.so.7 libwebpdemux.so.2";
+    private static final String ALL_LIBS = "libturbojpeg.so.0 libwebp.so.7 libwebpdemux.so.2 libtiff.so.6 liblcms2.so.2";
 
     @TempDir
     Path dir;
@@ -109,7 +109,7 @@ class TestCommandScriptTest {
         machine("libturbojpeg.so.0", "32", false, true, true);
         Run run = run(Map.of("PYTHON", python(false).toString()), "--dry-run");
         String missing = "python3 python3-torch python3-torchvision python3-onnx python3-numpy python3-pil "
-                + "libopenblas0-pthread libwebp7 libwebpdemux2 chromium";
+                + "libopenblas0-pthread libwebp7 libwebpdemux2 libtiff6 liblcms2-2 chromium";
         assertThat(run.exit()).as(run.output()).isZero();
         assertThat(run.output()).contains("missing Debian packages: " + missing + "\n",
                 "would run: apt-get install -y --no-install-recommends " + missing + "\n", "kubectl: present");
