@@ -1,5 +1,7 @@
 package com.ffs.validator.image;
 
+import org.junit.jupiter.api.Tag;
+
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
 /**
@@ -12,6 +14,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
  * {@code JAZZER_FUZZ=1 ./mvnw test -Dtest=HeaderFuzzTest} fuzzes for up to ten minutes and leaves new inputs in
  * {@code .cifuzz-corpus/}, to be copied into the committed corpus when they add coverage.
  */
+@Tag("fuzz")
 class HeaderFuzzTest {
 
     @FuzzTest(maxDuration = "10m")
