@@ -81,7 +81,7 @@ def tokenizer_json(length, pad_id):
     }
 
 
-# Hugging Face preprocessor_config.json of the three real models (see the service's README, Models).
+# Hugging Face preprocessor_config.json of the three real models (see the service's docs/models.md).
 PREPROCESSOR = {
     "nsfw": {"image_processor_type": "ViTImageProcessor", "do_resize": True,
              "size": {"height": IMAGE_SIZE, "width": IMAGE_SIZE}, "resample": 2, "do_rescale": True,

@@ -1,5 +1,5 @@
 """Numbers compared at export time: ONNX against PyTorch (fails the export), fp16 against fp32 (decides whether an
-fp16 variant is written). The service's own start-up check has its tolerances in README's Models section."""
+fp16 variant is written). The service's own start-up check has its tolerances in docs/models.md."""
 from dataclasses import dataclass
 
 import numpy as np

@@ -190,7 +190,8 @@ class DockerfilesTest {
         // RunPod filters hosts by the CUDA version their driver supports: the image's and every newer one.
         assertThat(deploy).contains("CUDA " + cuda + " and every newer version");
         assertThat(String.join("\n", Files.readAllLines(JVM))).contains("R" + branch + " or newer");
-        for (Path doc : List.of(Path.of("DEPLOY.md"), Path.of("README.md"), Path.of("k8s/README.md"))) {
+        for (Path doc : List.of(Path.of("DEPLOY.md"), Path.of("README.md"), Path.of("docs/production.md"),
+                Path.of("k8s/README.md"))) {
             String text = Files.readString(doc);
             for (int older : DRIVER_BRANCH_FOR_CUDA.values()) {
                 if (older < branch) {
@@ -205,7 +206,8 @@ class DockerfilesTest {
     void everyDocumentedBuildShouldTargetLinuxAmd64() throws IOException {
         // ONNX Runtime's GPU natives in the image are x86-64; a build on an ARM laptop must say so.
         int builds = 0;
-        for (Path file : List.of(JVM, RUNPOD, Path.of("DEPLOY.md"), Path.of("README.md"))) {
+        for (Path file : List.of(JVM, RUNPOD, Path.of("DEPLOY.md"), Path.of("README.md"),
+                Path.of("docs/production.md"))) {
             for (String line : Files.readAllLines(file)) {
                 if (line.contains("docker build ")) {
                     builds++;
