@@ -27,7 +27,7 @@ def main():
         manifest = json.load(f)
     written = 0
     for case in manifest["cases"]:
-        if not case.get("jpeg"):
+        if not case.get("jpeg") or "refused" in case:
             continue
         name = case["file"]
         arrays = {}

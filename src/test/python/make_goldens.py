@@ -6,7 +6,9 @@ Run from the repository root with Debian's Pillow and numpy (no transformers nee
     /usr/bin/python3 src/test/python/make_goldens.py
 
 Output goes to src/test/resources/images/golden/:
-  - the input images (PNG, JPEG, GIF, BMP, WebP, TIFF), generated deterministically here;
+  - the input images (PNG, JPEG, GIF, BMP, WebP, TIFF), generated deterministically here and in compat_cases.py
+    (the decoder-compatibility variants: damaged JPEGs, orientation sources, colour keys, unusual TIFF, BMP and
+    GIF layouts, files Pillow refuses);
   - <input>.npz (numpy savez_compressed) with Pillow's results:
       decoded_drop   uint8 3xHxW  ImageOps.exif_transpose then convert("RGB") (left out for plain RGB PNGs, which
                                   decode to themselves)
@@ -18,7 +20,8 @@ Output goes to src/test/resources/images/golden/:
     256, as PNG's Sub filter), which compresses ten times better. The script checks that
     <model>_lut[c][<model>_pixels] reproduces the pipeline's float32 CHW tensor exactly, so the tensor itself need
     not be stored;
-  - manifest.json: versions, the three models' preprocessor configs and the cases.
+  - manifest.json: versions, the three models' preprocessor configs and the cases (a case Pillow refuses has no
+    .npz; its manifest entry carries "refused", the code the service answers with, and "pillow_error").
 
 The preprocessing reproduces the Hugging Face image processors' PIL backend without importing transformers:
 convert("RGB") -> PIL resize with reducing_gap=None -> centre crop with floor offsets -> rescale in float64, cast
@@ -30,10 +33,13 @@ import io
 import json
 import os
 import sys
+import tempfile
 
 import numpy as np
 import PIL
 from PIL import Image, ImageOps, features
+
+import compat_cases
 
 OUT = os.path.join("src", "test", "resources", "images", "golden")
 
@@ -119,9 +125,16 @@ def channel_lut(cfg):
     return np.ascontiguousarray(x[0].T).astype(np.float32)  # 3x256
 
 
+def open_bytes(path):
+    """The file as a downloaded image is opened: from memory (Pillow maps some raw layouts straight from a named
+    file, reading them differently)."""
+    with open(path, "rb") as f:
+        return Image.open(io.BytesIO(f.read()))
+
+
 def load_as_pipeline(path):
     """transformers.image_utils.load_image: EXIF orientation, then the caller's convert("RGB")."""
-    image = Image.open(path)
+    image = open_bytes(path)
     image = ImageOps.exif_transpose(image)
     return image
 
@@ -325,6 +338,13 @@ def build_inputs():
     save(Image.fromarray(small), "rgb-lzw_96x64.tif", modes, compression="tiff_lzw")
     save(Image.fromarray(small).convert("L"), "grey-deflate_96x64.tif", modes, compression="tiff_adobe_deflate")
     save(Image.fromarray(np.dstack([small, alpha_ramp(96, 64)]), "RGBA"), "rgba_96x64.tif", modes)
+
+    # Decoder compatibility: damaged JPEGs, every orientation source, colour keys, unusual TIFF/BMP/GIF variants
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, data, flags in compat_cases.all_cases(tmp):
+            with open(os.path.join(OUT, name), "wb") as f:
+                f.write(data)
+            add(name, flags)
     return cases
 
 
@@ -427,7 +447,19 @@ def main():
     manifest_cases = []
     for name, flags in cases:
         path = os.path.join(OUT, name)
-        image = load_as_pipeline(path)
+        if flags.get("refused"):
+            try:
+                with open_bytes(path) as refused:
+                    ImageOps.exif_transpose(refused).convert("RGB")
+            except Exception as e:  # noqa: BLE001 - whatever Pillow raises is its refusal
+                manifest_cases.append(dict(flags, file=name, pillow_error=f"{type(e).__name__}: {e}"))
+                continue
+            raise AssertionError(f"{name}: Pillow decodes it, but the case expects a refusal")
+        try:
+            image = load_as_pipeline(path)
+            image.load()
+        except Exception as e:
+            raise AssertionError(f"{name}: Pillow refuses it ({e}); mark the case refused") from e
         arrays = {}
         if not (name.startswith("rgb_") and name.endswith(".png")):
             # A plain RGB PNG decodes to itself; its preprocessing goldens cover it.
@@ -445,7 +477,7 @@ def main():
                 arrays[model + "_lut"] = luts[model]
         stored = {k: (delta_rows(v) if v.dtype == np.uint8 else v) for k, v in arrays.items()}
         np.savez_compressed(os.path.join(OUT, name + ".npz"), **stored)
-        with Image.open(path) as original:
+        with open_bytes(path) as original:
             mode = original.mode
             fmt = original.format
         manifest_cases.append(dict(flags, file=name, format=fmt, pillow_mode=mode,

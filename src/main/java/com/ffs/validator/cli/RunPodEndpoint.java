@@ -64,9 +64,18 @@ final class RunPodEndpoint implements Backend {
                 throw BatchFailure.fatal(ExitCodes.UNAVAILABLE, describe + " answered /run without a job id");
             }
             running.add(id);
+            if (closed) {
+                // Accepted while close() was cancelling the others: cancel it too (best effort, as there).
+                http.post(URI.create(base + "/cancel/" + id), Map.of());
+            }
             CompletableFuture<List<ObjectNode>> result = new CompletableFuture<>();
             poll(id, FIRST_POLL, System.nanoTime(), result);
-            return result.whenComplete((r, e) -> running.remove(id));
+            // A job stopped by close() stays in running for close() to cancel, however the two interleave.
+            return result.whenComplete((r, e) -> {
+                if (!closed) {
+                    running.remove(id);
+                }
+            });
         });
     }
 

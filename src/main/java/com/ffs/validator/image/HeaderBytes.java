@@ -71,7 +71,7 @@ final class HeaderBytes {
     }
 
     boolean has(long at, long count) {
-        return at >= 0 && count >= 0 && at + count <= b.length;
+        return at >= 0 && count >= 0 && at <= b.length && count <= b.length - at;
     }
 
     boolean ascii(long at, String text) {

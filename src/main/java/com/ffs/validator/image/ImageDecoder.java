@@ -17,24 +17,26 @@ import java.util.Optional;
 
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
-import javax.imageio.metadata.IIOMetadata;
 import javax.imageio.stream.ImageInputStream;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import com.ffs.validator.metrics.MetricNames;
+
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.configuration.MemorySize;
-
-import org.w3c.dom.Node;
 
 /**
  * Decodes image bytes into 8-bit RGB as Pillow sees them after {@code ImageOps.exif_transpose} and
  * {@code convert("RGB")} (or composited onto white, see {@link AlphaPolicy}). The format is sniffed from the bytes;
  * the header is read first ({@link ImageHeader}) and everything the image will allocate, from the decoder's buffers to
  * the preprocessing, is checked against the pixel cap and reserved from the raster budget before any decoder runs;
- * animated formats give their first frame as Pillow shows it. JPEG and WebP go through libjpeg-turbo and libwebp
- * (Pillow's own decoders) when those libraries are installed.
+ * animated formats give their first frame as Pillow shows it. JPEG, WebP and compressed TIFF go through libjpeg-turbo,
+ * libwebp and libtiff (Pillow's own decoders) when those libraries are installed; GIF, BMP and uncompressed TIFF
+ * through ports of Pillow's readers, into Pillow's modes ({@link ModeImage}) and its conversions. What Pillow decodes
+ * is decoded, and what it refuses is refused: see {@code docs/image-compatibility.md}.
  */
 @ApplicationScoped
 public class ImageDecoder {
@@ -53,6 +55,15 @@ public class ImageDecoder {
         void allocating(ImageFormat format, long width, long height);
     }
 
+    /** Told when a decoder warned about damage and the image was kept, as Pillow keeps it. */
+    @FunctionalInterface
+    public interface DecodeWarnings {
+        DecodeWarnings NONE = format -> {
+        };
+
+        void tolerated(ImageFormat format);
+    }
+
     /** Memory a later step needs for an image of a given size, known before decoding. */
     @FunctionalInterface
     public interface WorkingMemory {
@@ -69,16 +80,22 @@ public class ImageDecoder {
     private final boolean exifOrientation;
     private final Optional<TurboJpeg> turbo;
     private final Optional<LibWebp> webp;
+    private final Optional<LibTiff> libtiff;
+    /** Loaded with the decoder, so that a missing library is reported at start-up. */
+    private final Optional<LittleCms> lcms = LittleCms.instance();
     private final RasterListener listener;
     private final RasterBudget budget;
+    private final DecodeWarnings warnings;
     /** Whether large JPEGs decode at a reduced DCT scale ({@code validator.image.decode-scaling=fast}). */
     private final boolean draftJpegs;
 
     @Inject
-    public ImageDecoder(ImageConfig config) {
+    public ImageDecoder(ImageConfig config, MeterRegistry registry) {
         this(config.maxPixels(), config.alpha(), config.exifOrientation(), turbo(config.jpegDecoder()),
-                LibWebp.instance(), RasterListener.NONE, RasterBudget.of(config.rasterMemory()
+                LibWebp.instance(), LibTiff.instance(), RasterListener.NONE, RasterBudget.of(config.rasterMemory()
                         .map(MemorySize::asLongValue).orElse(Runtime.getRuntime().maxMemory() / 2)),
+                format -> registry.counter(MetricNames.DECODE_WARNINGS, MetricNames.TAG_FORMAT,
+                        format.name().toLowerCase(Locale.ROOT)).increment(),
                 config.decodeScaling() == ImageConfig.DecodeScaling.FAST);
     }
 
@@ -99,6 +116,19 @@ public class ImageDecoder {
 
     ImageDecoder(long maxPixels, AlphaPolicy alpha, boolean exifOrientation, Optional<TurboJpeg> turbo,
             Optional<LibWebp> webp, RasterListener listener, RasterBudget budget, boolean draftJpegs) {
+        this(maxPixels, alpha, exifOrientation, turbo, webp, LibTiff.instance(), listener, budget, DecodeWarnings.NONE,
+                draftJpegs);
+    }
+
+    ImageDecoder(long maxPixels, AlphaPolicy alpha, boolean exifOrientation, Optional<TurboJpeg> turbo,
+            Optional<LibWebp> webp, Optional<LibTiff> libtiff, RasterListener listener, RasterBudget budget,
+            DecodeWarnings warnings) {
+        this(maxPixels, alpha, exifOrientation, turbo, webp, libtiff, listener, budget, warnings, false);
+    }
+
+    ImageDecoder(long maxPixels, AlphaPolicy alpha, boolean exifOrientation, Optional<TurboJpeg> turbo,
+            Optional<LibWebp> webp, Optional<LibTiff> libtiff, RasterListener listener, RasterBudget budget,
+            DecodeWarnings warnings, boolean draftJpegs) {
         this.draftJpegs = draftJpegs;
         this.budget = budget;
         this.maxPixels = maxPixels;
@@ -106,7 +136,9 @@ public class ImageDecoder {
         this.exifOrientation = exifOrientation;
         this.turbo = turbo;
         this.webp = webp;
+        this.libtiff = libtiff;
         this.listener = listener;
+        this.warnings = warnings;
     }
 
     private static Optional<TurboJpeg> turbo(ImageConfig.JpegDecoder choice) {
@@ -222,8 +254,18 @@ public class ImageDecoder {
                 image = decodeTurbo(turbo.get(), header, scale);
             } else if (format == ImageFormat.WEBP && webp.isPresent()) {
                 image = decodeWebp(webp.get(), header);
+            } else if (format == ImageFormat.GIF) {
+                image = GifDecoder.decode(header.input()).toRgb(alpha, lcms);
+            } else if (format == ImageFormat.BMP) {
+                image = BmpDecoder.decode(header.input()).toRgb(alpha, lcms);
+            } else if (format == ImageFormat.TIFF && (libtiff.isPresent() || isRawTiff(header))) {
+                image = TiffDecoder.decode(header.input(), libtiff).toRgb(alpha, lcms);
+            } else if (format == ImageFormat.TIFF && !imageIoReadsTiff(header)) {
+                throw new IntakeException(IntakeError.UNSUPPORTED_FORMAT, "TIFF with compression "
+                        + TiffHeader.directory(header.input()).compression() + " needs libtiff, which is not "
+                        + "installed");
             } else {
-                image = decodeImageIo(header);
+                image = decodeImageIo(header, format == ImageFormat.PNG ? PngHeader.colourKey(bytes) : -1);
             }
         } catch (IntakeException e) {
             throw e;
@@ -262,6 +304,16 @@ public class ImageDecoder {
         return HeaderBytes.plus(rgb, Math.max(HeaderBytes.plus(working, rotated), after));
     }
 
+    private static boolean isRawTiff(ImageHeader header) {
+        return TiffHeader.directory(header.input()).compression() == TiffHeader.RAW;
+    }
+
+    /** Without libtiff, ImageIO takes the compressions the JDK's reader has. */
+    private static boolean imageIoReadsTiff(ImageHeader header) {
+        int c = TiffHeader.directory(header.input()).compression();
+        return c == 2 || c == 3 || c == 4 || c == 5 || c == 7 || c == 8 || c == 32773 || c == 32946;
+    }
+
     /** Pillow's pixel cap, and what one Java array holds (CMYK and RGBA take 4 bytes a pixel). */
     private void checkCap(ImageFormat format, long width, long height) {
         long pixels = HeaderBytes.times(width, height);
@@ -297,11 +349,17 @@ public class ImageDecoder {
             if (header.colorspace() == TurboJpeg.CS_CMYK || header.colorspace() == TurboJpeg.CS_YCCK) {
                 byte[] cmyk = new byte[w * h * 4];
                 session.decode(header, scale, TurboJpeg.PF_CMYK, cmyk);
+                if (session.warned()) {
+                    warnings.tolerated(ImageFormat.JPEG);
+                }
                 return fromInvertedCmyk(w, h, cmyk);
             }
             // Grey JPEGs come out replicated, as Pillow's L -> RGB.
             byte[] rgb = new byte[w * h * 3];
             session.decode(header, scale, TurboJpeg.PF_RGB, rgb);
+            if (session.warned()) {
+                warnings.tolerated(ImageFormat.JPEG);
+            }
             return new RgbImage(w, h, rgb);
         }
     }
@@ -346,26 +404,29 @@ public class ImageDecoder {
     // ---------------------------------------------------------------------------------------------------------
     // Everything else through ImageIO (JDK: PNG, GIF, BMP, TIFF, JPEG; TwelveMonkeys: WebP, CMYK JPEG)
 
-    private RgbImage decodeImageIo(ImageHeader header) throws IOException {
+    /** @param colourKey a PNG's colour key as Pillow applies it ({@link PngHeader#colourKey}), -1 for none */
+    private RgbImage decodeImageIo(ImageHeader header, int colourKey) throws IOException {
         ImageFormat format = header.format();
         try (ImageInputStream in = new ByteArrayImageInputStream(header.input())) {
             ImageReader reader = readerFor(format);
             try {
-                reader.setInput(in, false, format != ImageFormat.GIF);
+                reader.setInput(in, false, true);
                 StringBuilder warnings = new StringBuilder();
                 reader.addIIOReadWarningListener((source, warning) -> warnings.append(warning).append("; "));
-                if (format == ImageFormat.GIF) {
-                    return decodeGif(reader, header, warnings);
-                }
                 checkSame(header, reader.getWidth(0), reader.getHeight(0));
                 BufferedImage image = reader.read(0);
                 if (!warnings.isEmpty()) {
-                    // ImageIO fills the rest of a truncated image with grey and only warns; a partial image is no image.
                     Log.debugf("%s decoder warnings: %s", format.displayName(), warnings);
-                    throw new IntakeException(IntakeError.DECODE_FAILED, format.displayName() + " is damaged: "
-                            + "the decoder could not read all of it");
+                    if (format != ImageFormat.JPEG) {
+                        // ImageIO fills the rest of a truncated image with grey and only warns; a partial image is no
+                        // image.
+                        throw new IntakeException(IntakeError.DECODE_FAILED, format.displayName() + " is damaged: "
+                                + "the decoder could not read all of it");
+                    }
+                    // libjpeg's warnings, as Pillow tolerates them; data that runs out was refused from the header.
+                    this.warnings.tolerated(format);
                 }
-                return toRgb(image, format == ImageFormat.PNG && isSixteenBitGrey(header.input()));
+                return toRgb(image, format == ImageFormat.PNG && isSixteenBitGrey(header.input()), colourKey);
             } finally {
                 reader.dispose();
             }
@@ -386,63 +447,6 @@ public class ImageDecoder {
         return b.length > 25 && b[24] == 16 && b[25] == 0;
     }
 
-    /**
-     * The first frame on the logical screen, as Pillow 9.4 shows it: the canvas starts filled with the transparent
-     * index when there is one, else index 0, and the frame is drawn at its offset.
-     */
-    private RgbImage decodeGif(ImageReader reader, ImageHeader header, StringBuilder warnings) throws IOException {
-        byte[] bytes = header.input();
-        int screenW = (bytes[6] & 0xFF) | (bytes[7] & 0xFF) << 8;
-        int screenH = (bytes[8] & 0xFF) | (bytes[9] & 0xFF) << 8;
-        int frameW = reader.getWidth(0);
-        int frameH = reader.getHeight(0);
-        int[] offset = gifFrameOffset(reader.getImageMetadata(0));
-        long w = Math.max(screenW, (long) offset[0] + frameW);
-        long h = Math.max(screenH, (long) offset[1] + frameH);
-        checkSame(header, w, h);
-        BufferedImage frame = reader.read(0);
-        if (!warnings.isEmpty()) {
-            Log.debugf("GIF decoder warnings: %s", warnings);
-            throw new IntakeException(IntakeError.DECODE_FAILED, "GIF is damaged: the decoder could not read all of "
-                    + "its first frame");
-        }
-        if (offset[0] == 0 && offset[1] == 0 && w == frameW && h == frameH) {
-            return toRgb(frame, false);
-        }
-        if (!(frame.getColorModel() instanceof IndexColorModel icm)) {
-            return toRgb(frame, false);
-        }
-        int fill = icm.getTransparentPixel() >= 0 ? icm.getTransparentPixel() : 0;
-        byte[] out = new byte[(int) (w * h * 3)];
-        for (int i = 0; i < w * h; i++) {
-            put(out, i, icm.getRed(fill), icm.getGreen(fill), icm.getBlue(fill), icm.getAlpha(fill));
-        }
-        RgbImage drawn = toRgb(frame, false);
-        for (int y = 0; y < frameH; y++) {
-            for (int x = 0; x < frameW; x++) {
-                int o = ((y + offset[1]) * (int) w + x + offset[0]) * 3;
-                int s = (y * frameW + x) * 3;
-                System.arraycopy(drawn.pixels(), s, out, o, 3);
-            }
-        }
-        return new RgbImage((int) w, (int) h, out);
-    }
-
-    private static int[] gifFrameOffset(IIOMetadata metadata) {
-        if (metadata == null) {
-            return new int[] {0, 0};
-        }
-        Node root = metadata.getAsTree("javax_imageio_gif_image_1.0");
-        for (Node n = root.getFirstChild(); n != null; n = n.getNextSibling()) {
-            if (n.getNodeName().equals("ImageDescriptor")) {
-                Node left = n.getAttributes().getNamedItem("imageLeftPosition");
-                Node top = n.getAttributes().getNamedItem("imageTopPosition");
-                return new int[] {Integer.parseInt(left.getNodeValue()), Integer.parseInt(top.getNodeValue())};
-            }
-        }
-        return new int[] {0, 0};
-    }
-
     /** A decoder's complaint in words a caller may see: no type names, paths or library internals. */
     static String reason(Throwable e) {
         String message = e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);
@@ -456,19 +460,23 @@ public class ImageDecoder {
         return "the data is damaged";
     }
 
-    RgbImage toRgb(BufferedImage image, boolean sixteenBitGrey) {
+    /**
+     * @param colourKey {@code 0xRRGGBB}: pixels that convert to exactly this colour become transparent, as Pillow's
+     *                  {@code convert_transparent} makes them; -1 for none
+     */
+    RgbImage toRgb(BufferedImage image, boolean sixteenBitGrey, int colourKey) {
         int w = image.getWidth();
         int h = image.getHeight();
         byte[] out = new byte[w * h * 3];
         ColorModel cm = image.getColorModel();
         Raster raster = image.getRaster();
         if (cm instanceof IndexColorModel icm) {
-            fromPalette(raster, icm, out);
+            fromPalette(raster, icm, out, colourKey);
         } else if (cm instanceof ComponentColorModel && cm.getColorSpace().getType() != ColorSpace.TYPE_CMYK
                 && raster.getNumBands() <= 4
                 && (raster.getTransferType() == DataBuffer.TYPE_BYTE
                         || raster.getTransferType() == DataBuffer.TYPE_USHORT)) {
-            fromComponents(raster, cm, sixteenBitGrey, out);
+            fromComponents(raster, cm, sixteenBitGrey, colourKey, out);
         } else {
             fromArgb(image, out);
         }
@@ -479,7 +487,7 @@ public class ImageDecoder {
      * Grey, grey+alpha, RGB and RGBA rasters read sample by sample, so no colour-space conversion alters values;
      * 16-bit samples keep their high byte as Pillow's {@code ;16B} unpackers do.
      */
-    private void fromComponents(Raster raster, ColorModel cm, boolean sixteenBitGrey, byte[] out) {
+    private void fromComponents(Raster raster, ColorModel cm, boolean sixteenBitGrey, int colourKey, byte[] out) {
         int w = raster.getWidth();
         int h = raster.getHeight();
         int bands = raster.getNumBands();
@@ -506,13 +514,16 @@ public class ImageDecoder {
                         b = eightBit(row[s + 2], sixteenBit);
                     }
                     int a = hasAlpha ? eightBit(row[s + colorBands], sixteenBit) : 255;
+                    if (colourKey >= 0 && (r << 16 | g << 8 | b) == colourKey) {
+                        a = 0;
+                    }
                     put(out, y * w + x, r, g, b, a);
                 }
             }
         }
     }
 
-    private void fromPalette(Raster raster, IndexColorModel icm, byte[] out) {
+    private void fromPalette(Raster raster, IndexColorModel icm, byte[] out, int colourKey) {
         int w = raster.getWidth();
         int h = raster.getHeight();
         int size = icm.getMapSize();
@@ -524,8 +535,11 @@ public class ImageDecoder {
                 for (int x = 0; x < n; x++) {
                     int i = row[x];
                     if (i >= size) {
-                        // An index past the palette reads as black in Pillow.
-                        put(out, y * w + x0 + x, 0, 0, 0, 255);
+                        // An index past the palette takes Pillow's default entry, a grey level.
+                        put(out, y * w + x0 + x, i, i, i, 255);
+                    } else if (colourKey >= 0 && (icm.getRGB(i) & 0xFFFFFF) == colourKey) {
+                        // Grey images of 1 to 4 bits come as an IndexColorModel; their key applies as to grey.
+                        put(out, y * w + x0 + x, icm.getRed(i), icm.getGreen(i), icm.getBlue(i), 0);
                     } else {
                         put(out, y * w + x0 + x, icm.getRed(i), icm.getGreen(i), icm.getBlue(i), icm.getAlpha(i));
                     }

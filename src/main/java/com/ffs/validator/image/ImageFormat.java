@@ -56,7 +56,9 @@ public enum ImageFormat {
         if (startsWith(b, 0, ascii("RIFF")) && startsWith(b, 8, ascii("WEBP"))) {
             return WEBP;
         }
-        if (startsWith(b, 0, new byte[] {'I', 'I', 42, 0}) || startsWith(b, 0, new byte[] {'M', 'M', 0, 42})) {
+        if (startsWith(b, 0, new byte[] {'I', 'I', 42, 0}) || startsWith(b, 0, new byte[] {'M', 'M', 0, 42})
+                || startsWith(b, 0, new byte[] {'I', 'I', 43, 0}) || startsWith(b, 0, new byte[] {'M', 'M', 0, 43})) {
+            // Classic TIFF and BigTIFF.
             return TIFF;
         }
         if (b.length >= 12 && startsWith(b, 4, ascii("ftyp"))) {

@@ -4,6 +4,13 @@ package com.ffs.validator.image;
  * JPEG's frame header (SOF) and first scan header (SOS). Besides the output, libjpeg keeps the whole image's DCT
  * coefficients in memory (two bytes each, for every block of every component) when the file has more than one scan:
  * every progressive file, and sequential files whose first scan does not hold all components.
+ *
+ * <p>Stray bytes between segments are skipped as libjpeg and Pillow skip them (libjpeg warns "extraneous bytes
+ * before marker"). Whether the data runs out is decided here, by Pillow's rule: Pillow feeds libjpeg the file and
+ * fails when libjpeg asks for more than there is. A single-scan image needs its scan's data to end at a marker (any
+ * marker; what follows may be cut); an image of several scans is read to its EOI marker before the first row comes
+ * out, so every segment up to EOI must be there. Damage inside the data that libjpeg only warns about (a corrupt
+ * Huffman code, a scan cut short by the next marker) decodes, as in Pillow.
  */
 final class JpegHeader {
 
@@ -21,7 +28,9 @@ final class JpegHeader {
         int[][] components = null;
         while (true) {
             if (b.u8(p) != 0xFF) {
-                throw b.damaged("a marker is expected at byte " + p);
+                // Extraneous bytes before a marker: skipped, as libjpeg does after a warning.
+                p++;
+                continue;
             }
             int marker = b.u8(p + 1);
             if (marker == 0xFF) {
@@ -86,10 +95,81 @@ final class JpegHeader {
                 }
                 int scanComponents = b.u8(p + 4);
                 boolean buffered = progressive || scanComponents < components.length;
-                return header(bytes, frame[0], frame[1], components, buffered);
+                ImageHeader header = header(bytes, frame[0], frame[1], components, buffered);
+                long data = p + 2 + length;
+                boolean complete = buffered ? reachesEndOfImage(bytes, data) : hasMarkerFrom(bytes, data);
+                return complete ? header : new ImageHeader(header.format(), header.width(), header.height(),
+                        header.workingBytes(), header.input(), new IntakeException(IntakeError.DECODE_FAILED,
+                                "JPEG is truncated: the data ends before the image is complete"));
             }
             p += 2 + length;
         }
+    }
+
+    /**
+     * Where the entropy-coded data starting at {@code from} ends: the index of the marker after it, or -1 when the
+     * data runs to the end. Stuffed zeros, restart markers and fill bytes belong to the data.
+     */
+    static long entropyEnd(byte[] b, long from) {
+        for (long i = Math.max(from, 0); i + 1 < b.length; i++) {
+            if (b[(int) i] == (byte) 0xFF) {
+                int next = b[(int) i + 1] & 0xFF;
+                if (next != 0 && next != 0xFF && (next < 0xD0 || next > 0xD7)) {
+                    return i;
+                }
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Whether a marker follows {@code from}, which is whether the entropy-coded data starting there ends at one:
+     * searched from the end of the file, where a complete file's EOI is found at once.
+     */
+    private static boolean hasMarkerFrom(byte[] b, long from) {
+        for (int i = b.length - 2; i >= Math.max(from, 0); i--) {
+            if (b[i] == (byte) 0xFF) {
+                int next = b[i + 1] & 0xFF;
+                if (next != 0 && next != 0xFF && (next < 0xD0 || next > 0xD7)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Whether every segment and scan from {@code from} (just after a scan header) is there, up to EOI. */
+    private static boolean reachesEndOfImage(byte[] b, long from) {
+        long p = entropyEnd(b, from);
+        while (p >= 0 && p < b.length) {
+            if (b[(int) p] != (byte) 0xFF) {
+                // Stray bytes (and stuffed zeros) before a marker are skipped, as libjpeg's next_marker does.
+                p++;
+                continue;
+            }
+            while (p < b.length && b[(int) p] == (byte) 0xFF) {
+                p++;
+            }
+            if (p >= b.length) {
+                return false;
+            }
+            int marker = b[(int) p++] & 0xFF;
+            if (marker == 0xD9) {
+                return true;
+            }
+            if (marker == 0 || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD8)) {
+                continue;
+            }
+            if (p + 2 > b.length) {
+                return false;
+            }
+            long end = p + ((b[(int) p] & 0xFF) << 8 | (b[(int) p + 1] & 0xFF));
+            if (end > b.length) {
+                return false;
+            }
+            p = marker == 0xDA ? entropyEnd(b, end) : end;
+        }
+        return false;
     }
 
     private static boolean isFrame(int marker) {

@@ -7,7 +7,8 @@ import java.util.Set;
  * PNG's IHDR and chunk list, walked before the decoder sees the file. Every chunk must lie inside the data (the JDK's
  * reader allocates a chunk's declared length before reading it), and chunks that would be inflated for metadata
  * (zTXt, iTXt, iCCP) are taken out of the copy the decoder reads: text and ICC profiles never change Pillow's pixels
- * (it applies no colour management), and a few bytes of them can inflate to gigabytes.
+ * (it applies no colour management), and a few bytes of them can inflate to gigabytes. A grey or RGB image's colour
+ * key (tRNS) is taken out too and applied after conversion, as Pillow applies it ({@link #colourKey}).
  */
 final class PngHeader {
 
@@ -40,6 +41,7 @@ final class PngHeader {
         if (interlace > 1) {
             throw b.damaged("interlace method " + interlace + " does not exist");
         }
+        boolean keyed = colourType == 0 || colourType == 2;
         boolean drop = false;
         long p = 8;
         while (p < bytes.length) {
@@ -49,7 +51,7 @@ final class PngHeader {
                         + " bytes but " + Math.max(0, bytes.length - p - 12) + " remain");
             }
             String type = new String(bytes, (int) p + 4, 4, java.nio.charset.StandardCharsets.ISO_8859_1);
-            drop |= DROPPED.contains(type);
+            drop |= DROPPED.contains(type) || (keyed && type.equals("tRNS"));
             p += 12 + length;
             if (type.equals("IEND")) {
                 break;
@@ -63,7 +65,37 @@ final class PngHeader {
         long interleaved = depth == 8 && (colourType == 2 || colourType == 6) ? raster : 0;
         long working = HeaderBytes.plus(raster, interleaved, HeaderBytes.times(4, rowBytes), 64 * 1024,
                 drop ? bytes.length : 0);
-        return new ImageHeader(ImageFormat.PNG, width, height, working, drop ? withoutDropped(bytes) : bytes);
+        return new ImageHeader(ImageFormat.PNG, width, height, working, drop ? withoutDropped(bytes, keyed) : bytes);
+    }
+
+    /**
+     * The colour key of a grey or RGB image as Pillow applies it, packed as {@code 0xRRGGBB}, or -1 for none. Pillow
+     * keeps tRNS's 16-bit samples but compares them, cut to their low byte, with each pixel after its conversion to
+     * 8-bit RGB ({@code convert_transparent}): a key matches the high bytes of 16-bit RGB pixels, the scaled values
+     * of 1-, 2- and 4-bit grey and the clipped values of 16-bit grey. The last tRNS counts.
+     */
+    static int colourKey(byte[] bytes) {
+        if (bytes.length < 26 || (bytes[25] != 0 && bytes[25] != 2)) {
+            return -1;
+        }
+        boolean rgb = bytes[25] == 2;
+        int key = -1;
+        long p = 8;
+        while (p + 12 <= bytes.length) {
+            long length = ((bytes[(int) p] & 0xFFL) << 24) | (bytes[(int) p + 1] & 0xFF) << 16
+                    | (bytes[(int) p + 2] & 0xFF) << 8 | (bytes[(int) p + 3] & 0xFF);
+            int at = (int) p + 8;
+            if (new String(bytes, (int) p + 4, 4, java.nio.charset.StandardCharsets.ISO_8859_1).equals("tRNS")
+                    && length >= (rgb ? 6 : 2) && at + (rgb ? 6 : 2) <= bytes.length) {
+                int r = bytes[at + 1] & 0xFF;
+                key = rgb ? r << 16 | (bytes[at + 3] & 0xFF) << 8 | (bytes[at + 5] & 0xFF) : r << 16 | r << 8 | r;
+            }
+            if (new String(bytes, (int) p + 4, 4, java.nio.charset.StandardCharsets.ISO_8859_1).equals("IEND")) {
+                break;
+            }
+            p += 12 + length;
+        }
+        return key;
     }
 
     private static boolean validDepth(HeaderBytes b, int depth, int... allowed) {
@@ -75,8 +107,11 @@ final class PngHeader {
         throw b.damaged("bit depth " + depth + " is not valid for its colour type");
     }
 
-    /** The file without the chunks in {@link #DROPPED} (the walk above proved every chunk lies inside it). */
-    private static byte[] withoutDropped(byte[] bytes) {
+    /**
+     * The file without the chunks in {@link #DROPPED}, nor tRNS when {@code keyed} (the walk proved every chunk lies
+     * inside it).
+     */
+    private static byte[] withoutDropped(byte[] bytes, boolean keyed) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length);
         out.write(bytes, 0, 8);
         int p = 8;
@@ -84,7 +119,7 @@ final class PngHeader {
             int length = (int) (((bytes[p] & 0xFFL) << 24) | (bytes[p + 1] & 0xFF) << 16 | (bytes[p + 2] & 0xFF) << 8
                     | (bytes[p + 3] & 0xFF));
             String type = new String(bytes, p + 4, 4, java.nio.charset.StandardCharsets.ISO_8859_1);
-            if (!DROPPED.contains(type)) {
+            if (!DROPPED.contains(type) && !(keyed && type.equals("tRNS"))) {
                 out.write(bytes, p, 12 + length);
             }
             p += 12 + length;

@@ -9,7 +9,6 @@ import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 import org.jboss.logging.Logger;
@@ -155,6 +154,7 @@ final class TurboJpeg {
         private final MemorySegment handle;
         private MemorySegment jpeg;
         private long jpegSize;
+        private boolean warned;
 
         Session() {
             try {
@@ -186,7 +186,11 @@ final class TurboJpeg {
                 throw new IllegalStateException(t);
             }
             if (rc != 0) {
-                throw new IntakeException(IntakeError.DECODE_FAILED, "JPEG header unreadable: " + error());
+                if (errorCode() != ERR_WARNING) {
+                    throw new IntakeException(IntakeError.DECODE_FAILED, "JPEG header unreadable: " + error());
+                }
+                // The header was read despite the warning (e.g. stray bytes before a marker), as Pillow reads it.
+                warned = true;
             }
             return new Header(ints.getAtIndex(ValueLayout.JAVA_INT, 0), ints.getAtIndex(ValueLayout.JAVA_INT, 1),
                     ints.getAtIndex(ValueLayout.JAVA_INT, 3));
@@ -194,7 +198,8 @@ final class TurboJpeg {
 
         /**
          * Decodes into {@code out} ({@code width * height * channels} bytes). Damage that libjpeg only warns about
-         * is accepted as Pillow accepts it, except missing data: a truncated file is refused, never grey-filled.
+         * is accepted as Pillow accepts it ({@link #warned()} tells); whether the data runs out is decided from the
+         * file's structure before decoding ({@link JpegHeader}), since libjpeg reports only its first warning.
          */
         void decode(Header header, int pixelFormat, byte[] out) {
             decode(header, 1, pixelFormat, out);
@@ -230,16 +235,21 @@ final class TurboJpeg {
                 throw new IllegalStateException(t);
             }
             if (rc != 0) {
-                String message = error();
-                boolean warning = errorCode() == ERR_WARNING;
-                if (!warning || message.toLowerCase(Locale.ROOT).contains("premature end")) {
-                    throw new IntakeException(IntakeError.DECODE_FAILED, "JPEG is damaged or truncated: " + message);
+                if (errorCode() != ERR_WARNING) {
+                    throw new IntakeException(IntakeError.DECODE_FAILED, "JPEG is damaged: " + error());
                 }
-                // Other warnings (extraneous bytes before a marker, ...) leave a complete image, as in Pillow.
+                // A warning (extraneous bytes before a marker, a corrupt Huffman code, ...) leaves a complete image.
+                LOG.debugf("libjpeg warning tolerated: %s", error());
+                warned = true;
             }
             if (!direct) {
                 MemorySegment.copy(dst, ValueLayout.JAVA_BYTE, 0, out, 0, out.length);
             }
+        }
+
+        /** Whether libjpeg warned while decoding (and the image was kept, as Pillow keeps it). */
+        boolean warned() {
+            return warned;
         }
 
         private String error() {

@@ -16,6 +16,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+
 /**
  * Collects single images from any number of threads into batches for one model, like Triton's dynamic batcher: a
  * batch runs when it holds {@code maxBatchSize} images or when its oldest image has waited {@code maxQueueDelay}.
@@ -138,6 +142,7 @@ final class DynamicBatcher implements AutoCloseable {
             batch = open;
             index = batch.reserved++;
             batch.futures[index] = future;
+            batch.traces[index] = Context.current();
             if (batch.reserved == maxBatchSize) {
                 closeOpenBatch();
             }
@@ -346,7 +351,8 @@ final class DynamicBatcher implements AutoCloseable {
             return new Outcome(new float[0][], null);
         }
         Outcome outcome;
-        try {
+        Span span = BatchSpans.start(name, batch.traces, batch.liveIndex, count);
+        try (Scope s = span.makeCurrent()) {
             batch.buffer.position(0).limit(count * itemSize);
             float[][] rows = runner.run(batch.buffer, count);
             if (rows.length != count) {
@@ -356,6 +362,7 @@ final class DynamicBatcher implements AutoCloseable {
         } catch (Throwable e) {
             outcome = new Outcome(null, e);
         }
+        BatchSpans.end(span, outcome.failure());
         try {
             listener.batchRan(count, queueNanos, System.nanoTime() - start, outcome.failure() != null);
         } catch (RuntimeException e) {
@@ -381,6 +388,8 @@ final class DynamicBatcher implements AutoCloseable {
         final FloatBuffer buffer;
         final long openedNanos;
         final CompletableFuture<float[]>[] futures;
+        /** The trace context each image was queued with: its batch's span links to them. */
+        final Context[] traces;
         final boolean[] failed;
         /** Slot of each image that runs, in buffer order, after {@link #compact}. */
         final int[] liveIndex;
@@ -393,6 +402,7 @@ final class DynamicBatcher implements AutoCloseable {
             this.buffer = buffer;
             this.openedNanos = openedNanos;
             this.futures = new CompletableFuture[capacity];
+            this.traces = new Context[capacity];
             this.failed = new boolean[capacity];
             this.liveIndex = new int[capacity];
         }

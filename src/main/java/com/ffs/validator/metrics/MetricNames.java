@@ -25,6 +25,9 @@ public final class MetricNames {
     /** Gauge: seconds a model took to load and warm up, tagged {@code model}. */
     public static final String MODEL_LOAD_SECONDS = "validator.model.load.seconds";
 
+    /** Counter: images decoded although their decoder warned about damage (as Pillow keeps them), tagged {@code format}. */
+    public static final String DECODE_WARNINGS = "validator.image.decode.warnings";
+
     /** Gauge: bytes of fetched bodies held, downloading or waiting to be decoded ({@code validator.fetch.body-memory}). */
     public static final String FETCH_BODY_BYTES = "validator.fetch.body.bytes";
     /** Gauge: downloads holding a slot now (at most {@code validator.fetch.max-concurrent}). */
@@ -41,6 +44,14 @@ public final class MetricNames {
 
     /** Counter: code scans cut short by their time limit or candidate cap (their codes may be incomplete). */
     public static final String CODE_SCANS_CUT_SHORT = "validator.codes.scans.cut.short";
+    /** Gauge: images this process takes in flight at most ({@code validator.request.max-in-flight-images}). */
+    public static final String IMAGES_CAPACITY = "validator.images.capacity";
+    /** Counter: RunPod queue jobs answered, tagged {@code outcome} (completed, failed, timed_out). */
+    public static final String RUNPOD_JOBS = "validator.runpod.jobs";
+    /** Counter: job-done posts to RunPod, tagged {@code outcome} (ok, retried, failed). */
+    public static final String RUNPOD_RESULT_POSTS = "validator.runpod.result.posts";
+    /** Gauge: the process's resident memory in bytes: the heap, plus native memory (ONNX Runtime, decoders). */
+    public static final String RESIDENT_MEMORY = "validator.process.resident.memory";
 
     public static final String TAG_MODEL = "model";
     public static final String TAG_REASON = "reason";
@@ -49,6 +60,7 @@ public final class MetricNames {
     public static final String TAG_OUTCOME = "outcome";
     public static final String TAG_CODE = "code";
     public static final String TAG_STAGE = "stage";
+    public static final String TAG_FORMAT = "format";
 
     private MetricNames() {
     }

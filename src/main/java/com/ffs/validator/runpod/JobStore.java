@@ -71,7 +71,8 @@ public class JobStore {
         Duration retention = sync ? config.runsyncRetention() : config.resultRetention();
         Job job = new Job((sync ? "sync-" : "") + UUID.randomUUID(), input, retention.toNanos());
         jobs.put(job.id, job);
-        pool.execute(() -> execute(job));
+        // The job's span continues the trace of the request that submitted it (/run, /runsync).
+        pool.execute(io.opentelemetry.context.Context.current().wrap(() -> execute(job)));
         return job;
     }
 
@@ -104,7 +105,7 @@ public class JobStore {
         }
         JobOutcome outcome;
         try {
-            outcome = runner.run(job.input, job.control);
+            outcome = JobSpans.run(job.id, () -> runner.run(job.input, job.control));
         } catch (RuntimeException e) {
             Log.errorf(e, "Job failed unexpectedly");
             outcome = JobOutcome.failure("InternalError", "internal error; see the service log");

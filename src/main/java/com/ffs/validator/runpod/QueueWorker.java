@@ -22,10 +22,12 @@ import java.util.function.Supplier;
 import org.jboss.logging.MDC;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.ffs.validator.metrics.MetricNames;
 import com.ffs.validator.runpod.RunPodClient.QueueJob;
 import com.ffs.validator.runpod.RunPodClient.StopPoll;
 import com.ffs.validator.runpod.RunPodClient.Take;
 
+import io.micrometer.core.instrument.Metrics;
 import io.quarkus.logging.Log;
 
 /**
@@ -271,7 +273,7 @@ final class QueueWorker {
         MDC.put(MDC_REQUEST_ID, job.id);
         JobOutcome outcome;
         try {
-            outcome = runner.run(job.input, job.control);
+            outcome = JobSpans.run(job.id, () -> runner.run(job.input, job.control));
         } catch (RuntimeException | Error e) {
             Log.errorf(e, "Job failed unexpectedly");
             outcome = JobOutcome.failure("InternalError", "internal error; see the worker log");
@@ -290,6 +292,7 @@ final class QueueWorker {
         String reason = "the job did not finish within " + config.jobTimeout().toSeconds()
                 + " s (validator.runpod.job-timeout)";
         withRequestId(job.id, () -> Log.warnf("Job past its deadline: its work is cancelled, a TimeoutError posted"));
+        countJob("timed_out");
         job.control.cancel(reason);
         post(job, bodies.of(JobOutcome.failure("TimeoutError", reason), stopPod()), config.postAttempts(), false);
     }
@@ -321,7 +324,17 @@ final class QueueWorker {
         if (service.failure().isPresent()) {
             giveUp("engine", "Fatal engine error: " + service.failure().get(), service.failure().get());
         }
+        countJob(outcome.failed() ? "failed" : "completed");
         post(job, bodies.of(outcome, stopPod()), config.postAttempts(), !outcome.failed());
+    }
+
+    /** Quarkus's meter registry is Micrometer's global one, where the worker's meters join the service's. */
+    private static void countJob(String outcome) {
+        Metrics.counter(MetricNames.RUNPOD_JOBS, MetricNames.TAG_OUTCOME, outcome).increment();
+    }
+
+    private static void countPost(String outcome) {
+        Metrics.counter(MetricNames.RUNPOD_RESULT_POSTS, MetricNames.TAG_OUTCOME, outcome).increment();
     }
 
     private boolean stopPod() {
@@ -381,10 +394,12 @@ final class QueueWorker {
                 Duration timeout = lastCall.getCount() == 0 ? LAST_POST_TIMEOUT : RunPodClient.POST_TIMEOUT;
                 int status = client.post(urls.done(jobId), jobId, body, timeout);
                 if (status >= 200 && status <= 299) {
+                    countPost("ok");
                     return true;
                 }
                 if (status < 500) {
                     Log.errorf("Job-done answered HTTP %d for a %d-byte body; not retried", status, body.length);
+                    countPost("failed");
                     return false;
                 }
                 problem = "HTTP " + status;
@@ -394,6 +409,7 @@ final class QueueWorker {
                 Thread.currentThread().interrupt();
                 return false;
             }
+            countPost(attempt < last ? "retried" : "failed");
             if (attempt < last) {
                 Duration wait = backoff.next();
                 Log.warnf("Job-done failed (%s); attempt %d of %d in %d ms", problem, attempt + 1, last,

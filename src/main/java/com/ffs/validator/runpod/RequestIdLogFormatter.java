@@ -19,9 +19,16 @@ import com.fasterxml.jackson.core.io.JsonStringEncoder;
 final class RequestIdLogFormatter extends ExtFormatter {
 
     private final Formatter json;
+    private final boolean traceIds;
 
     RequestIdLogFormatter(Formatter json) {
+        this(json, false);
+    }
+
+    /** @param traceIds whether lines carry the trace id too: with tracing on (ids of an SDK that is off go nowhere) */
+    RequestIdLogFormatter(Formatter json, boolean traceIds) {
         this.json = json;
+        this.traceIds = traceIds;
     }
 
     @Override
@@ -33,6 +40,11 @@ final class RequestIdLogFormatter extends ExtFormatter {
         }
         String field = "\"requestId\":" + (id == null ? "null"
                 : "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(id)) + "\"");
+        // With tracing on, the trace id as well (the JSON lines leave out the rest of the MDC).
+        String traceId = traceIds ? record.getMdc("traceId") : null;
+        if (traceId != null && !traceId.isEmpty()) {
+            field += ",\"traceId\":\"" + new String(JsonStringEncoder.getInstance().quoteAsString(traceId)) + "\"";
+        }
         String rest = line.substring(1).stripLeading();
         return "{" + field + (rest.startsWith("}") ? "" : ",") + rest;
     }
@@ -43,19 +55,19 @@ final class RequestIdLogFormatter extends ExtFormatter {
      *
      * @return whether a handler was wrapped
      */
-    static boolean install() {
-        return wrap(LogContext.getLogContext().getLogger("").getHandlers());
+    static boolean install(boolean traceIds) {
+        return wrap(LogContext.getLogContext().getLogger("").getHandlers(), traceIds);
     }
 
-    private static boolean wrap(Handler[] handlers) {
+    private static boolean wrap(Handler[] handlers, boolean traceIds) {
         boolean wrapped = false;
         for (Handler handler : handlers) {
             if (handler.getFormatter() instanceof JsonFormatter formatter) {
-                handler.setFormatter(new RequestIdLogFormatter(formatter));
+                handler.setFormatter(new RequestIdLogFormatter(formatter, traceIds));
                 wrapped = true;
             }
             if (handler instanceof ExtHandler ext) {
-                wrapped |= wrap(ext.getHandlers());
+                wrapped |= wrap(ext.getHandlers(), traceIds);
             }
         }
         return wrapped;

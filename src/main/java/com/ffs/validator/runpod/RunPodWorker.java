@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.ffs.validator.validation.ValidationService;
@@ -129,7 +130,9 @@ public class RunPodWorker {
         if (!config.worker()) {
             return;
         }
-        if (RequestIdLogFormatter.install()) {
+        boolean tracing = !ConfigProvider.getConfig()
+                .getOptionalValue("quarkus.otel.sdk.disabled", Boolean.class).orElse(false);
+        if (RequestIdLogFormatter.install(tracing)) {
             Log.debug("JSON log lines carry the job id as requestId");
         }
         RunPodEnvironment env = environment();

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import com.ffs.validator.image.ImageBody;
@@ -21,6 +22,8 @@ import com.ffs.validator.metrics.MetricNames;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
 
 /**
  * One image's way through the service: fetch (or inline data), decode once, one preprocessed copy per model the
@@ -64,31 +67,34 @@ final class ImagePipeline {
      * was stopped). Whatever happens, the future completes once the image's work has left the service.
      */
     CompletableFuture<Outputs> run(String reference, Set<Check> checks,
-            Map<ModelKind, PreprocessorConfig> preprocessing, RequestScope scope) {
+            Map<ModelKind, PreprocessorConfig> preprocessing, RequestScope scope, StageSpans.ImageTrace trace) {
         Set<ModelKind> models = Check.models(checks);
         if (scope.stopped()) {
             return CompletableFuture.failedFuture(new CancelledException("request stopped"));
         }
         long start = System.nanoTime();
+        Span fetch = StageSpans.start(StageSpans.FETCH, trace);
         return source.load(reference, scope.fetches(), cpu)
+                .whenComplete((body, e) -> StageSpans.end(fetch, e))
                 .thenComposeAsync(body -> {
                     fetchTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
                     if (scope.stopped()) {
                         body.close();
                         throw new CancelledException("request stopped");
                     }
-                    return infer(body, checks, models, preprocessing, scope);
+                    return infer(body, checks, models, preprocessing, scope, trace);
                 }, cpu);
     }
 
     /** Decodes once, runs the raster checks, then queues one preprocessed copy per model. Runs on the CPU pool. */
     private CompletableFuture<Outputs> infer(ImageBody body, Set<Check> checks, Set<ModelKind> models,
-            Map<ModelKind, PreprocessorConfig> preprocessing, RequestScope scope) {
+            Map<ModelKind, PreprocessorConfig> preprocessing, RequestScope scope, StageSpans.ImageTrace trace) {
         long t0 = System.nanoTime();
         Map<ModelKind, CompletableFuture<float[]>> rows = new EnumMap<>(ModelKind.class);
         List<PreprocessorConfig> configs = models.stream().map(preprocessing::get).toList();
         ImageDecoder.Decoded held;
-        try (body) {
+        Span decode = StageSpans.start(StageSpans.DECODE, trace);
+        try (body; Scope s = decode.makeCurrent()) {
             // The body's bytes are not needed once decoded: its share of the body memory goes back here.
             held = decoder.decodeHeld(body.bytes(), (width, height) -> {
                 // The raster checks, then the models' preprocessings (which keep a shared pass between them, so their
@@ -99,7 +105,11 @@ final class ImagePipeline {
                 }
                 return Math.max(RasterChecks.workingBytes(width, height, checks), preprocessings);
             }, Preprocessor.draftSide(configs));
+        } catch (RuntimeException | Error e) {
+            StageSpans.end(decode, e);
+            throw e;
         }
+        StageSpans.end(decode, null);
         RasterChecks.Outcome raster;
         // The raster's memory is reserved until the last model has written its copy: the writers run here.
         try (ImageDecoder.Decoded decoded = held) {
@@ -113,12 +123,19 @@ final class ImagePipeline {
                     break;
                 }
                 PreprocessorConfig cfg = preprocessing.get(kind);
-                // Admission bounded the images in flight, so waiting for batch space here is short and bounded.
-                rows.put(kind, scope.track(engine.infer(kind, slot -> {
-                    long p0 = System.nanoTime();
-                    shared.write(cfg, slot);
-                    preprocessTimer.record(System.nanoTime() - p0, TimeUnit.NANOSECONDS);
-                }, true)));
+                // Current while the image is queued: its model's batch links to it (the inference span).
+                Span preprocess = StageSpans.start(StageSpans.PREPROCESS, trace);
+                CompletableFuture<float[]> row;
+                try (Scope s = preprocess.makeCurrent()) {
+                    // Admission bounded the images in flight, so waiting for batch space here is short and bounded.
+                    row = engine.infer(kind, slot -> {
+                        long p0 = System.nanoTime();
+                        shared.write(cfg, slot);
+                        preprocessTimer.record(System.nanoTime() - p0, TimeUnit.NANOSECONDS);
+                    }, true);
+                }
+                StageSpans.end(preprocess, row.state() == Future.State.FAILED ? row.exceptionNow() : null);
+                rows.put(kind, scope.track(row));
             }
         }
         if (rows.size() < models.size()) {

@@ -74,6 +74,8 @@ public class ValidationService {
                 .factory());
         this.pipeline = new ImagePipeline(source, decoder, engine, rasterChecks, cpuPool, registry);
         Gauge.builder(MetricNames.IMAGES_IN_FLIGHT, inFlight, AtomicInteger::get).register(registry);
+        int capacity = requestConfig.maxInFlightImages();
+        Gauge.builder(MetricNames.IMAGES_CAPACITY, () -> capacity).register(registry);
     }
 
     /** Why the service cannot serve, when it cannot. */
@@ -131,6 +133,7 @@ public class ValidationService {
             throw e;
         }
         Action action = validated.action();
+        io.opentelemetry.context.Context trace = StageSpans.request(action, validated.images().size());
         Pending<ValidationResponse> pending = new Pending<>();
         RequestScope scope = new RequestScope(source.group());
         java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
@@ -143,7 +146,7 @@ public class ValidationService {
             scope.onStop(() -> ticket.cancel(false));
             return ticket.thenCompose(t -> {
                 started.set(true);
-                return run(validated, prepared, t, scope, pending);
+                return run(validated, prepared, t, scope, pending, trace);
             });
         };
         try {
@@ -151,9 +154,11 @@ public class ValidationService {
             answer = validated.models().isEmpty() ? work.apply(null) : serving.whenReady(work, cpuPool);
         } catch (UnavailableException e) {
             count(action, "rejected");
+            StageSpans.endRequest(trace, e);
             throw e;
         }
         answer.whenComplete((response, e) -> {
+            StageSpans.endRequest(trace, e);
             Throwable cause = e == null ? null : unwrap(e);
             count(action, cause == null ? "ok" : cause instanceof RequestException ? "client_error"
                     : cause instanceof UnavailableException ? "rejected" : cause instanceof CancelledException
@@ -181,7 +186,8 @@ public class ValidationService {
 
     /** Runs an admitted request; its answer completes when every image has a result. */
     private CompletableFuture<ValidationResponse> run(ValidatedRequest request, PreparedChecks prepared,
-            AdmissionControl.Ticket ticket, RequestScope scope, Pending<ValidationResponse> pending) {
+            AdmissionControl.Ticket ticket, RequestScope scope, Pending<ValidationResponse> pending,
+            io.opentelemetry.context.Context trace) {
         int n = request.images().size();
         inFlight.addAndGet(request.admittedImages());
         List<CompletableFuture<?>> work = new ArrayList<>();
@@ -191,7 +197,7 @@ public class ValidationService {
 
         CompletableFuture<SimilarityCheck> similarity = CompletableFuture.completedFuture(null);
         if (request.action() == Action.SIMILARITY) {
-            similarity = similarityCheck(request, prepared, ticket, n, scope, work);
+            similarity = similarityCheck(request, prepared, ticket, n, scope, work, trace);
         }
         // Images wait for the query; if it fails, the whole request fails below, not each image.
         CompletableFuture<SimilarityCheck> query = similarity.exceptionally(e -> null);
@@ -201,13 +207,15 @@ public class ValidationService {
             int index = i;
             CompletableFuture<ImageResult> result = new CompletableFuture<>();
             CompletableFuture<ImagePipeline.Outputs> image = pipeline.run(reference, request.checks(),
-                    prepared == null ? Map.of() : prepared.preprocessing(), scope);
+                    prepared == null ? Map.of() : prepared.preprocessing(), scope,
+                    new StageSpans.ImageTrace(trace, index));
             work.add(image.whenComplete((outputs, e) -> {
                 ticket.release(index);
                 inFlight.decrementAndGet();
             }));
             image.thenCombine(query, (outputs, q) -> evaluate(shown(reference), request, prepared, outputs, q))
-                    .whenComplete((r, e) -> result.complete(e == null ? r : failed(shown(reference), unwrap(e))));
+                    .whenComplete((r, e) -> result.complete(e == null ? r
+                            : StageSpans.within(trace, () -> failed(shown(reference), unwrap(e)))));
             scope.onStop(() -> {
                 RequestScope.Stop stop = scope.stopReason();
                 if (result.complete(ImageResult.failed(shown(reference), new ImageError(ErrorCode.CANCELLED,
@@ -247,6 +255,8 @@ public class ValidationService {
     private ImageResult failed(String shown, Throwable e) {
         ImageError error = imageError(e);
         countImage("error", error.code().name());
+        // With tracing on, the line carries the request's trace id: the way from a failed image to its trace.
+        Log.debugf("Image answered %s: %s", error.code(), error.message());
         return ImageResult.failed(shown, error);
     }
 
@@ -255,7 +265,8 @@ public class ValidationService {
      * RequestException for a bad reference.
      */
     private CompletableFuture<SimilarityCheck> similarityCheck(ValidatedRequest request, PreparedChecks prepared,
-            AdmissionControl.Ticket ticket, int referenceIndex, RequestScope scope, List<CompletableFuture<?>> work) {
+            AdmissionControl.Ticket ticket, int referenceIndex, RequestScope scope, List<CompletableFuture<?>> work,
+            io.opentelemetry.context.Context trace) {
         List<String> texts = request.texts();
         CompletableFuture<float[][]> textEmbeddings = texts.isEmpty()
                 ? CompletableFuture.completedFuture(new float[0][])
@@ -265,7 +276,8 @@ public class ValidationService {
         if (request.referenceImage() != null) {
             String shown = shown(request.referenceImage());
             CompletableFuture<ImagePipeline.Outputs> image = pipeline.run(request.referenceImage(),
-                    Check.of(Action.SIMILARITY), prepared.preprocessing(), scope);
+                    Check.of(Action.SIMILARITY), prepared.preprocessing(), scope,
+                    new StageSpans.ImageTrace(trace, referenceIndex));
             work.add(image.whenComplete((r, e) -> {
                 ticket.release(referenceIndex);
                 inFlight.decrementAndGet();

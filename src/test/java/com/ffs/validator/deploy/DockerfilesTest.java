@@ -143,7 +143,8 @@ class DockerfilesTest {
                 "-Donnxruntime.native.path=/opt/onnxruntime");
         assertThat(d.env("DJL_CACHE_DIR")).startsWith("/tmp/");
         // the decoders the service calls for Pillow-identical pixels
-        assertThat(String.join("\n", d.all("RUN"))).contains("libturbojpeg", "libwebp7", "libwebpdemux2");
+        assertThat(String.join("\n", d.all("RUN"))).contains("libturbojpeg", "libwebp7", "libwebpdemux2", "libtiff6",
+                "liblcms2-2");
     }
 
     @Test

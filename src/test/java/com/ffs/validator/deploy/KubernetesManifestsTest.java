@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -34,6 +35,7 @@ import com.ffs.validator.metrics.MetricNames;
  * apply could overwrite, rollout and drain settings that keep a pod serving, GPU scheduling that needs only the
  * device plugin, and the names DEPLOY.md's steps create.
  */
+@Tag("slow")
 class KubernetesManifestsTest {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());

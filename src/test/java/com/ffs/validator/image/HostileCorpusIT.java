@@ -62,7 +62,11 @@ class HostileCorpusIT {
             Map.entry("webp-canvas-16384x16384", Set.of("IMAGE_TOO_LARGE")),
             Map.entry("png-9000x9000-16bit", Set.of("IMAGE_TOO_LARGE")),
             Map.entry("jpeg-8000x8000-progressive", Set.of("IMAGE_TOO_LARGE")),
-            Map.entry("gif-5000-frames", Set.of("result")));
+            Map.entry("gif-5000-frames", Set.of("result")),
+            Map.entry("tiff-16x16-lzw-tile-65536x65536", Set.of("IMAGE_TOO_LARGE")),
+            Map.entry("tiff-8000x8000-deflate-zeros", Set.of("IMAGE_TOO_LARGE")),
+            Map.entry("tiff-3000x2000-deflate-zeros", Set.of("result")),
+            Map.entry("bmp-4000x4000-rle8-empty", Set.of("DECODE_FAILED")));
 
     @TempDir
     static Path dir;

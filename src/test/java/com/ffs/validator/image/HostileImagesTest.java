@@ -40,7 +40,11 @@ class HostileImagesTest {
                 Arguments.of("webp-canvas-16384x16384", IntakeError.IMAGE_TOO_LARGE, "exceeds the cap"),
                 Arguments.of("png-9000x9000-16bit", IntakeError.IMAGE_TOO_LARGE, "raster-memory"),
                 Arguments.of("jpeg-8000x8000-progressive", IntakeError.IMAGE_TOO_LARGE, "raster-memory"),
-                Arguments.of("gif-5000-frames", null, "1x1"));
+                Arguments.of("gif-5000-frames", null, "1x1"),
+                Arguments.of("tiff-16x16-lzw-tile-65536x65536", IntakeError.IMAGE_TOO_LARGE, "raster-memory"),
+                Arguments.of("tiff-8000x8000-deflate-zeros", IntakeError.IMAGE_TOO_LARGE, "raster-memory"),
+                Arguments.of("tiff-3000x2000-deflate-zeros", null, "3000x2000"),
+                Arguments.of("bmp-4000x4000-rle8-empty", IntakeError.DECODE_FAILED, "run-length data ends"));
     }
 
     @Test
@@ -101,6 +105,10 @@ class HostileImagesTest {
                 Arguments.of("tiff", java.awt.image.BufferedImage.TYPE_4BYTE_ABGR, "Deflate"),
                 Arguments.of("tiff", java.awt.image.BufferedImage.TYPE_USHORT_GRAY, null),
                 Arguments.of("tiff", java.awt.image.BufferedImage.TYPE_BYTE_BINARY, "CCITT T.6"),
+                Arguments.of("tiff", java.awt.image.BufferedImage.TYPE_3BYTE_BGR, "LZW"),
+                Arguments.of("tiff", java.awt.image.BufferedImage.TYPE_3BYTE_BGR, "JPEG"),
+                Arguments.of("tiff", java.awt.image.BufferedImage.TYPE_USHORT_GRAY, "Deflate"),
+                Arguments.of("tiff", java.awt.image.BufferedImage.TYPE_BYTE_GRAY, "LZW"),
                 Arguments.of("gif", java.awt.image.BufferedImage.TYPE_BYTE_INDEXED, null),
                 Arguments.of("jpeg", java.awt.image.BufferedImage.TYPE_3BYTE_BGR, "progressive"),
                 Arguments.of("jpeg", java.awt.image.BufferedImage.TYPE_BYTE_GRAY, null));
@@ -110,10 +118,15 @@ class HostileImagesTest {
     @MethodSource("written")
     void shouldReserveAtLeastWhatTheDecoderAllocatesForLargerImages(String format, int type, String variant)
             throws Exception {
-        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(1200, 800, type);
+        assertReservationCovers(written(format, type, variant, 1200, 800));
+    }
+
+    private static byte[] written(String format, int type, String variant, int width, int height)
+            throws java.io.IOException {
+        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(width, height, type);
         java.awt.Graphics2D g = image.createGraphics();
-        g.setPaint(new java.awt.GradientPaint(0, 0, java.awt.Color.RED, 1200, 800, java.awt.Color.BLUE));
-        g.fillRect(0, 0, 1200, 800);
+        g.setPaint(new java.awt.GradientPaint(0, 0, java.awt.Color.RED, width, height, java.awt.Color.BLUE));
+        g.fillRect(0, 0, width, height);
         g.dispose();
         javax.imageio.ImageWriter writer = javax.imageio.ImageIO.getImageWritersByFormatName(format).next();
         javax.imageio.ImageWriteParam param = writer.getDefaultWriteParam();
@@ -129,7 +142,7 @@ class HostileImagesTest {
             writer.write(null, new javax.imageio.IIOImage(image, null, null), param);
         }
         writer.dispose();
-        assertReservationCovers(out.toByteArray());
+        return out.toByteArray();
     }
 
     private static void assertReservationCovers(byte[] file) {
@@ -156,7 +169,14 @@ class HostileImagesTest {
             "cmyk_320x200.jpg", "ycck_160x96.jpg", "rgb_96x64.gif", "offset_24x16.gif", "animated_96x64.gif",
             "rgb24_96x64.bmp", "palette8_96x64.bmp", "grey8_96x64.bmp", "rgb_96x64.tif", "rgba_96x64.tif",
             "rgb-lzw_96x64.tif", "grey-deflate_96x64.tif", "lossy_320x200.webp", "lossless_96x64.webp",
-            "alpha-lossy_320x200.webp", "animated_96x64.webp", "exif6_64x40.jpg"})
+            "alpha-lossy_320x200.webp", "animated_96x64.webp", "exif6_64x40.jpg", "no-colour-table_32x20.gif",
+            "interlaced_32x20.gif", "local-palette-trns_32x20.gif", "rle8_16x6.bmp", "rle4-delta_12x3.bmp",
+            "os2v2-rgb24_24x10.bmp", "bgra-v4_24x10.bmp", "rgb565_24x10.bmp", "grey16-be_40x30.tif",
+            "rgb16-le-planar_40x30.tif", "rgba16-be-assoc-planar-deflate_40x30.tif", "float32-deflate_40x30.tif",
+            "cmyk-jpeg_48x32.tif", "lab-lzw_40x30.tif", "ycbcr-jpeg_48x32.tif", "ycbcr-lzw_40x30.tif",
+            "rgb-lzma_40x30.tif", "rgb-zstd_40x30.tif", "rgb-webp_40x30.tif", "old-jpeg_48x32.tif",
+            "rgb-tiled-lzw_40x30.tif", "rgb-bigtiff-deflate_40x30.tif", "palette4_40x30.tif",
+            "orientation6-lzw_40x24.tif", "exif-after-idat6_40x24.png", "grey16-trns_48x32.png"})
     void shouldReserveAtLeastWhatTheDecoderAllocates(String golden) {
         assertReservationCovers(Goldens.bytes(golden));
     }

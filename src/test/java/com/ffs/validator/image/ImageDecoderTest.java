@@ -212,6 +212,60 @@ class ImageDecoderTest {
     }
 
     @Test
+    void shouldCountTheJpegWarningsItTolerates() {
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        ImageDecoder decoder = new ImageDecoder(new ImageConfig() {
+            @Override
+            public long maxPixels() {
+                return CAP;
+            }
+
+            @Override
+            public Optional<io.quarkus.runtime.configuration.MemorySize> rasterMemory() {
+                return Optional.empty();
+            }
+
+            @Override
+            public AlphaPolicy alpha() {
+                return AlphaPolicy.WHITE;
+            }
+
+            @Override
+            public boolean exifOrientation() {
+                return true;
+            }
+
+            @Override
+            public JpegDecoder jpegDecoder() {
+                return JpegDecoder.AUTO;
+            }
+
+            @Override
+            public DecodeScaling decodeScaling() {
+                return DecodeScaling.EXACT;
+            }
+        }, registry);
+        decoder.decode(golden("photo-420_320x200.jpg"));
+        assertThat(registry.find("validator.image.decode.warnings").counter()).isNull();
+        decoder.decode(golden("junk-before-markers_96x64.jpg"));
+        decoder.decode(golden("corrupt-entropy_96x64.jpg"));
+        assertThat(registry.get("validator.image.decode.warnings").tag("format", "jpeg").counter().count())
+                .isEqualTo(2.0);
+    }
+
+    @Test
+    void shouldRefuseDataThatRunsOutAsPillowDoes() {
+        for (String file : List.of("truncated-scan_96x64.jpg", "no-eoi_96x64.jpg", "progressive-truncated_96x64.jpg",
+                "progressive-no-eoi_96x64.jpg", "truncated-first-frame_32x20.gif", "rle8-short_16x4.bmp")) {
+            assertThatThrownBy(() -> decoder(new Allocations()).decode(golden(file))).as(file)
+                    .isInstanceOfSatisfying(IntakeException.class,
+                            e -> assertThat(e.error()).isEqualTo(IntakeError.DECODE_FAILED))
+                    .hasMessageContaining("truncated");
+        }
+    }
+
+    @Test
     void shouldPortPillowsAlphaCompositeOverWhite() {
         // Values computed with Pillow 9.4: Image.alpha_composite(white, Image.new("RGBA", (1, 1), (c, c, c, a)))
         assertThat(PillowColour.overWhite(0, 0)).isEqualTo(255);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Arrays;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -23,13 +24,34 @@ class TurboJpegTest {
         assertThat(direct).isNotEqualTo(new byte[direct.length]).isEqualTo(decode(jpeg, false));
     }
 
+    /**
+     * libjpeg only warns when the data runs out (and reports only its first warning), so the session keeps the image
+     * and says it warned; whether the data runs out is decided from the file's structure ({@link JpegHeader}).
+     */
     @ParameterizedTest(name = "direct={0}")
     @ValueSource(booleans = {true, false})
-    void bothPathsRefuseATruncatedFile(boolean direct) {
+    void bothPathsReportAWarningForATruncatedFile(boolean direct) {
         byte[] jpeg = Goldens.bytes("photo-420_320x200.jpg");
         byte[] truncated = Arrays.copyOf(jpeg, jpeg.length / 2);
-        assertThatThrownBy(() -> decode(truncated, direct)).isInstanceOf(IntakeException.class)
-                .hasMessageContaining("damaged or truncated");
+        try (TurboJpeg.Session session = TURBO.open()) {
+            TurboJpeg.Header header = session.header(truncated);
+            session.decode(header, TurboJpeg.PF_RGB, new byte[header.width() * header.height() * 3], direct);
+            assertThat(session.warned()).isTrue();
+        }
+        assertThat(JpegHeader.read(truncated).defect()).isNotNull();
+    }
+
+    @Test
+    void shouldRefuseWhatLibjpegCannotDecode() {
+        byte[] jpeg = Goldens.bytes("photo-420_320x200.jpg").clone();
+        // The scan asks for Huffman tables 3, which the file does not define: an error, not a warning.
+        int sos = 2;
+        while ((jpeg[sos + 1] & 0xFF) != 0xDA) {
+            sos += 2 + ((jpeg[sos + 2] & 0xFF) << 8 | (jpeg[sos + 3] & 0xFF));
+        }
+        jpeg[sos + 6] = 0x33;
+        assertThatThrownBy(() -> decode(jpeg, true)).isInstanceOf(IntakeException.class)
+                .hasMessageContaining("damaged");
     }
 
     private static byte[] decode(byte[] jpeg, boolean direct) {

@@ -21,13 +21,18 @@ class RequestIdLogFormatterTest {
     @AfterEach
     void clear() {
         MDC.remove(QueueWorker.MDC_REQUEST_ID);
+        MDC.remove("traceId");
     }
 
     private static JsonNode line(String message) throws Exception {
+        return line(message, false);
+    }
+
+    private static JsonNode line(String message, boolean traceIds) throws Exception {
         ExtLogRecord record = new ExtLogRecord(Level.INFO, message, ExtLogRecord.FormatStyle.NO_FORMAT,
                 RequestIdLogFormatterTest.class.getName());
         record.setLoggerName("com.ffs.validator.runpod");
-        String text = new RequestIdLogFormatter(new JsonFormatter()).format(record);
+        String text = new RequestIdLogFormatter(new JsonFormatter(), traceIds).format(record);
         assertThat(text.strip()).doesNotContain("\n");
         return MAPPER.readTree(text);
     }
@@ -47,5 +52,14 @@ class RequestIdLogFormatterTest {
         JsonNode json = line("Taking jobs");
         assertThat(json.has("requestId")).isTrue();
         assertThat(json.get("requestId").isNull()).isTrue();
+    }
+
+    @Test
+    void shouldCarryTheTraceIdWhenTracingIsOn() throws Exception {
+        MDC.put(QueueWorker.MDC_REQUEST_ID, "job-1");
+        MDC.put("traceId", "4bf92f3577b34da6a3ce929d0e0e4736");
+        assertThat(line("Job done", true).get("traceId").asText()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+        assertThat(line("Job done", false).has("traceId")).isFalse();
+        assertThat(line("Job done", true).get("requestId").asText()).isEqualTo("job-1");
     }
 }

@@ -43,6 +43,10 @@ public final class HostileImages {
         files.put("png-9000x9000-16bit", sixteenBitPng(9000, 9000));
         files.put("jpeg-8000x8000-progressive", progressiveJpeg(8000, 8000));
         files.put("gif-5000-frames", gifManyFrames(5000));
+        files.put("tiff-16x16-lzw-tile-65536x65536", tiffHugeTile());
+        files.put("tiff-8000x8000-deflate-zeros", tiffDeflateZeros(8000, 8000));
+        files.put("tiff-3000x2000-deflate-zeros", tiffDeflateZeros(3000, 2000));
+        files.put("bmp-4000x4000-rle8-empty", bmpEmptyRle(4000, 4000));
         return files;
     }
 
@@ -154,6 +158,66 @@ public final class HostileImages {
         for (int i = 0; i < samples; i++) {
             b.putShort((short) 8);
         }
+        return b.array();
+    }
+
+    /** A 16x16 LZW TIFF whose one tile declares 65536x65536 pixels: libtiff would size its buffer from that. */
+    public static byte[] tiffHugeTile() {
+        int entries = 11;
+        int ifd = 8;
+        int dataAt = ifd + 2 + entries * 12 + 4;
+        ByteBuffer b = ByteBuffer.allocate(dataAt + 8).order(ByteOrder.LITTLE_ENDIAN);
+        b.put((byte) 'I').put((byte) 'I').putShort((short) 42).putInt(ifd);
+        b.putShort((short) entries);
+        tiffEntry(b, 256, 4, 1, 16);
+        tiffEntry(b, 257, 4, 1, 16);
+        tiffEntry(b, 258, 3, 1, 8);
+        tiffEntry(b, 259, 3, 1, 5);
+        tiffEntry(b, 262, 3, 1, 1);
+        tiffEntry(b, 277, 3, 1, 1);
+        tiffEntry(b, 284, 3, 1, 1);
+        tiffEntry(b, 322, 4, 1, 65536);
+        tiffEntry(b, 323, 4, 1, 65536);
+        tiffEntry(b, 324, 4, 1, dataAt);
+        tiffEntry(b, 325, 4, 1, 8);
+        b.putInt(0);
+        return b.array();
+    }
+
+    /** An RGB TIFF of one Deflate strip of zeros: about 200 KB for {@code width x height} pixels. */
+    public static byte[] tiffDeflateZeros(int width, int height) {
+        byte[] strip = deflate(new byte[width * 3], height);
+        int entries = 10;
+        int ifd = 8;
+        int bitsAt = ifd + 2 + entries * 12 + 4;
+        int dataAt = bitsAt + 6;
+        ByteBuffer b = ByteBuffer.allocate(dataAt + strip.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.put((byte) 'I').put((byte) 'I').putShort((short) 42).putInt(ifd);
+        b.putShort((short) entries);
+        tiffEntry(b, 256, 4, 1, width);
+        tiffEntry(b, 257, 4, 1, height);
+        tiffEntry(b, 258, 3, 3, bitsAt);
+        tiffEntry(b, 259, 3, 1, 8);
+        tiffEntry(b, 262, 3, 1, 2);
+        tiffEntry(b, 273, 4, 1, dataAt);
+        tiffEntry(b, 277, 3, 1, 3);
+        tiffEntry(b, 278, 4, 1, height);
+        tiffEntry(b, 279, 4, 1, strip.length);
+        tiffEntry(b, 284, 3, 1, 1);
+        b.putInt(0);
+        b.putShort((short) 8).putShort((short) 8).putShort((short) 8);
+        b.put(strip);
+        return b.array();
+    }
+
+    /** An RLE8 BMP of {@code width x height} whose data ends at once (end of bitmap): nothing to fill it with. */
+    public static byte[] bmpEmptyRle(int width, int height) {
+        ByteBuffer b = ByteBuffer.allocate(14 + 40 + 8 + 2).order(ByteOrder.LITTLE_ENDIAN);
+        b.put((byte) 'B').put((byte) 'M').putInt(b.capacity()).putInt(0).putInt(14 + 40 + 8);
+        b.putInt(40).putInt(width).putInt(height).putShort((short) 1).putShort((short) 8).putInt(1).putInt(2);
+        b.putInt(2835).putInt(2835).putInt(2).putInt(0);
+        b.put(new byte[] {0, 0, 0, 0, (byte) 255, 0, 0, 0});
+        b.put(new byte[] {0, 1});
         return b.array();
     }
 

@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,6 +35,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
  * proves that the Java pipeline (ImageIO decoding, the Pillow port, DJL tokenizers, ONNX Runtime) gives the Python
  * numbers. Needs {@code python.executable} (default {@code /usr/bin/python3}) with torch, onnx, numpy and Pillow.
  */
+@Tag("slow")
 class ExportToolchainTest {
 
     @TempDir
