@@ -8,12 +8,13 @@
 # (cached under bench/out/), compiles the intake benchmark, then runs bench/java/Bench.java, which starts each
 # system, measures it and prints one Markdown table; the table is also written to
 # bench/out/results-<profile>-<time>.md. BENCHMARKS.md describes the method.
-# Duration on 2 cores: about 35 minutes (full), about 12 minutes (smoke).
+# Duration on 2 cores: about 35 minutes (full), about 12 minutes (smoke), plus the overload phase (bench/java/
+# Overload.java: 40 clients of 8-image requests against full-cost models for 90 s, 20 s in smoke).
 #
 # Environment: JAVA_HOME (a JDK 25), BENCH_OUT (work folder, default bench/out), BENCH_REBUILD=1 (package the jar
 # again), FFS_JAVA_OPTS (JVM options of the service, default below), BENCH_ONLY (comma list of
 # baseline-full,ffs-full,ffs-fast-full,baseline-tiny,ffs-tiny,ffs-fast-tiny,baseline-tiny-12mp,ffs-tiny-12mp,
-# ffs-fast-tiny-12mp,ffs-cached,ort-alone,intake to run a subset).
+# ffs-fast-tiny-12mp,ffs-cached,ort-alone,intake,overload to run a subset).
 set -euo pipefail
 
 profile=${1:-full}
@@ -100,3 +101,15 @@ only=()
     --ort-alone "$java --enable-native-access=ALL-UNNAMED -cp $ort_jar $root/bench/java/OrtAlone.java {models} {seconds} 4,8 false,true" \
     --intake "${pin[*]} $java --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -XX:ActiveProcessorCount=1 @$root/target/bench/intake.args com.ffs.validator.image.IntakeBenchmark {photos} {rounds} {flags}" \
     --pillow "${pin[*]} $py $root/src/test/bench/bench_pillow.py {photos} {rounds} {flags}"
+
+# 6. The overload phase: admission by expected wait under far more clients than capacity.
+if [ -z "${BENCH_ONLY:-}" ] || [[ ",$BENCH_ONLY," == *",overload,"* ]]; then
+    echo "== overload phase" >&2
+    seconds=90
+    [ "$profile" = smoke ] && seconds=20
+    overload=$out/overload-$profile-$(date +%Y%m%d-%H%M%S).md
+    "$java" "$root/bench/java/Overload.java" --photos "$out/photos" --models "$out/models-full" \
+        --ffs "$ffs_java $ffs_args -jar $jar" --clients 40 --seconds "$seconds" --max-queue-time 10 \
+        --log "$out/overload-service.log" --out "$overload"
+    { echo; cat "$overload"; } >> "$result"
+fi

@@ -39,6 +39,7 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
@@ -348,6 +349,15 @@ public class ImageFetcher {
 
     /** One hop; a redirect takes the slots of its new server before the next hop. */
     private void exchange(Download download, FetchTarget target, InetAddress address, int redirects) {
+        exchange(download, target, address, redirects, false);
+    }
+
+    /**
+     * One hop. A connection from the pool that closes before any answer (the server ended its keep-alive as the
+     * request went out) is no answer at all: the GET goes once more, on a new connection, as browsers do.
+     */
+    private void exchange(Download download, FetchTarget target, InetAddress address, int redirects,
+            boolean retried) {
         if (download.result.isDone()) {
             return;
         }
@@ -375,7 +385,10 @@ public class ImageFetcher {
                 return;
             }
             req.send().onComplete(resp -> {
-                if (resp.failed()) {
+                if (resp.failed() && resp.cause() instanceof HttpClosedException && !retried) {
+                    download.detach(req);
+                    exchange(download, target, address, redirects, true);
+                } else if (resp.failed()) {
                     download.fail(connectionFailure(resp.cause()));
                 } else {
                     onResponse(download, target, resp.result(), req, redirects);

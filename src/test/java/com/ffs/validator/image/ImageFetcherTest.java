@@ -2,10 +2,17 @@ package com.ffs.validator.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URLEncoder;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -272,6 +279,80 @@ class ImageFetcherTest {
     void shouldStopARedirectLoop() {
         assertCode(failure(fetcher(Settings.open()), url("/loop")), IntakeError.FETCH_HTTP_STATUS);
         assertThat(server.paths).hasSize(6);
+    }
+
+    /**
+     * A server that keeps a connection alive after one answer, then closes it when the next request arrives on it (as
+     * servers do when their keep-alive timeout ends as the request is under way); a new connection is answered.
+     */
+    private static final class ClosesReusedConnections implements AutoCloseable {
+        private final ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        private final AtomicInteger connections = new AtomicInteger();
+        private final Thread acceptor = Thread.ofPlatform().daemon(true).start(this::accept);
+
+        ClosesReusedConnections() throws IOException {
+        }
+
+        private void accept() {
+            while (!socket.isClosed()) {
+                try {
+                    Socket connection = socket.accept();
+                    connections.incrementAndGet();
+                    Thread.ofPlatform().daemon(true).start(() -> serve(connection));
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        }
+
+        private static void serve(Socket connection) {
+            try (connection) {
+                InputStream in = connection.getInputStream();
+                readHead(in);
+                byte[] png = Files.readAllBytes(Path.of("src/test/resources/images/formats/red.png"));
+                OutputStream out = connection.getOutputStream();
+                out.write(("HTTP/1.1 200 OK\r\nContent-Type: image/png\r\nContent-Length: " + png.length
+                        + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(png);
+                out.flush();
+                // The second request on this connection: closed without an answer.
+                readHead(in);
+            } catch (IOException e) {
+                // The client went away.
+            }
+        }
+
+        private static void readHead(InputStream in) throws IOException {
+            int matched = 0;
+            byte[] end = {'\r', '\n', '\r', '\n'};
+            while (matched < 4) {
+                int b = in.read();
+                if (b < 0) {
+                    throw new IOException("closed");
+                }
+                matched = b == end[matched] ? matched + 1 : (b == '\r' ? 1 : 0);
+            }
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + socket.getLocalPort() + "/red.png";
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    @Test
+    void shouldRetryOnceWhenAReusedConnectionIsClosedBeforeAnswering() throws Exception {
+        ImageFetcher f = fetcher(Settings.open());
+        try (ClosesReusedConnections closing = new ClosesReusedConnections()) {
+            byte[] first = fetched(f, closing.url());
+            // The pooled connection is reused, closed by the server, and the request goes again on a new one.
+            assertThat(fetched(f, closing.url())).isEqualTo(first);
+            assertThat(closing.connections.get()).isEqualTo(2);
+        }
     }
 
     @Test
