@@ -7,8 +7,10 @@ import java.util.Deque;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.LongSupplier;
 
 import com.ffs.validator.inference.ModelKind;
 
@@ -24,6 +26,12 @@ import com.ffs.validator.inference.ModelKind;
  * runs). Queued requests hold no thread; at most {@link #MAX_WAITING} wait, more are refused. An idle service admits
  * any request, however large, so that a request bigger than the queue time still runs.
  *
+ * <p>Refused requests get turns: each refusal books the refused work after the work already booked, and its
+ * {@code Retry-After} is the time until its turn, so refused callers come back one after another, not all at the
+ * same second. Until a turn is due, newcomers are admitted only into room that no turn due within the queue time was
+ * promised; a caller coming back at its turn takes the earliest due one. A turn nobody comes back for is forgotten
+ * after {@link #APPOINTMENT_GRACE}; at most {@link #MAX_APPOINTMENTS} are kept.
+ *
  * <p>Thread-safe: one lock guards the counters and the queue; granting runs outside it.
  */
 final class AdmissionControl {
@@ -32,6 +40,12 @@ final class AdmissionControl {
     static final int MAX_WAITING = 1024;
     /** Longest Retry-After given: beyond it the estimate is no better than "later". */
     static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(120);
+    /** How late a refused caller may come back and still find its turn. */
+    static final Duration APPOINTMENT_GRACE = Duration.ofSeconds(2);
+    /** Turns kept at most; refusals beyond them book nothing. */
+    static final int MAX_APPOINTMENTS = 4096;
+    /** A caller may come back this much before its turn (clocks and rounding) and still take it. */
+    private static final long EARLY_NANOS = 100_000_000L;
 
     /** What the device's work costs: the engine's measured rates, or a fake in tests. */
     interface Costs {
@@ -83,20 +97,40 @@ final class AdmissionControl {
     private final Costs costs;
     private final int maxImages;
     private final long maxQueueNanos;
+    private final LongSupplier clock;
     private final Deque<Waiter> waiting = new ArrayDeque<>();
     private final Map<ModelKind, Long> backlogByModel = new EnumMap<>(ModelKind.class);
+    private final PriorityQueue<Appointment> appointments = new PriorityQueue<>();
     private int images;
     private long backlogNanos;
+    /** When the device would have drained the booked turns' work (clock nanos). */
+    private long bookedUntil;
+    private long booked;
 
     AdmissionControl(Costs costs, int maxImages, Duration maxQueueTime) {
+        this(costs, maxImages, maxQueueTime, System::nanoTime);
+    }
+
+    AdmissionControl(Costs costs, int maxImages, Duration maxQueueTime, LongSupplier clock) {
         if (maxImages < 1) {
             throw new IllegalArgumentException("validator.request.max-in-flight-images must be at least 1");
         }
         this.costs = costs;
         this.maxImages = maxImages;
         this.maxQueueNanos = maxQueueTime.toNanos();
+        this.clock = clock;
+        this.bookedUntil = clock.getAsLong();
         for (ModelKind kind : ModelKind.values()) {
             backlogByModel.put(kind, 0L);
+        }
+    }
+
+    /** A refused request's turn: when it is due, and its device time ({@code order} keeps equal times in order). */
+    private record Appointment(long due, long deviceNanos, long order) implements Comparable<Appointment> {
+        @Override
+        public int compareTo(Appointment o) {
+            int byDue = Long.compare(due, o.due);
+            return byDue != 0 ? byDue : Long.compare(order, o.order);
         }
     }
 
@@ -173,11 +207,43 @@ final class AdmissionControl {
     Ticket admitNow(int count, Set<ModelKind> models) {
         Work work = weigh(count, models);
         synchronized (this) {
-            if (waiting.isEmpty() && fits(work)) {
+            long now = clock.getAsLong();
+            forgetMissedTurns(now);
+            Appointment earliest = appointments.peek();
+            boolean turnDue = earliest != null && earliest.due - now <= EARLY_NANOS;
+            if (waiting.isEmpty() && turnDue && fits(work, 0)) {
+                // A caller back at its turn (callers are not told apart: whoever comes first takes it).
+                appointments.poll();
                 return take(work);
             }
-            throw refusal(work, waiting.isEmpty() ? null : Refusal.EXPECTED_WAIT);
+            if (waiting.isEmpty() && !turnDue && fits(work, promisedWithinQueueTime(now))) {
+                return take(work);
+            }
+            if (turnDue) {
+                // The work ahead has not drained as expected: the turn stays, and the caller tries again soon.
+                throw refusal(work, waiting.isEmpty() ? null : Refusal.EXPECTED_WAIT, now, false);
+            }
+            throw refusal(work, waiting.isEmpty() ? null : Refusal.EXPECTED_WAIT, now, true);
         }
+    }
+
+    /** Forgets turns whose callers did not come back in time, with the device time booked for them. */
+    private void forgetMissedTurns(long now) {
+        long parallelism = Math.max(1, costs.parallelism());
+        while (!appointments.isEmpty() && now - appointments.peek().due > APPOINTMENT_GRACE.toNanos()) {
+            bookedUntil = Math.max(now, bookedUntil - appointments.poll().deviceNanos / parallelism);
+        }
+    }
+
+    /** Device time promised to turns that fall due within the queue time from {@code now}. */
+    private long promisedWithinQueueTime(long now) {
+        long promised = 0;
+        for (Appointment a : appointments) {
+            if (a.due - now <= maxQueueNanos) {
+                promised += a.deviceNanos;
+            }
+        }
+        return promised;
     }
 
     /**
@@ -194,7 +260,7 @@ final class AdmissionControl {
                 return CompletableFuture.completedFuture(take(work));
             }
             if (waiting.size() >= MAX_WAITING) {
-                throw refusal(work, Refusal.QUEUE_FULL);
+                throw refusal(work, Refusal.QUEUE_FULL, clock.getAsLong(), false);
             }
             waiting.add(new Waiter(work, ticket));
         }
@@ -218,11 +284,17 @@ final class AdmissionControl {
     }
 
     private boolean fits(Work work) {
+        return fits(work, 0);
+    }
+
+    /** Whether the work fits beside what is admitted and {@code promised} device time kept for turns. */
+    private boolean fits(Work work, long promised) {
         if (images == 0) {
             // An idle service takes any request: otherwise one larger than the queue time could never run.
             return true;
         }
-        return images + work.images <= maxImages && expectedNanos(work) <= maxQueueNanos;
+        return images + work.images <= maxImages
+                && expectedNanos(work) + promised / Math.max(1, costs.parallelism()) <= maxQueueNanos;
     }
 
     private Ticket take(Work work) {
@@ -263,7 +335,11 @@ final class AdmissionControl {
         }
     }
 
-    private Refused refusal(Work work, Refusal forced) {
+    /**
+     * The refusal, with the time until the request could be admitted; with {@code book} the request gets a turn after
+     * those already booked, and that is its Retry-After.
+     */
+    private Refused refusal(Work work, Refusal forced, long now, boolean book) {
         long expected = expectedNanos(work);
         Refusal reason = forced != null ? forced
                 : images + work.images > maxImages ? Refusal.IMAGE_CAP : Refusal.EXPECTED_WAIT;
@@ -275,8 +351,16 @@ final class AdmissionControl {
         } else {
             untilAdmitted = expected - maxQueueNanos;
         }
-        long seconds = Math.clamp(Math.ceilDiv(Math.max(0, untilAdmitted), 1_000_000_000L), 1,
-                MAX_RETRY_AFTER.toSeconds());
+        long slot = now + Math.max(0, untilAdmitted);
+        book = book && reason != Refusal.QUEUE_FULL && appointments.size() < MAX_APPOINTMENTS;
+        if (book) {
+            slot = Math.max(slot, bookedUntil);
+        }
+        long seconds = Math.clamp(Math.ceilDiv(slot - now, 1_000_000_000L), 1, MAX_RETRY_AFTER.toSeconds());
+        if (book) {
+            appointments.add(new Appointment(now + seconds * 1_000_000_000L, work.total(), booked++));
+            bookedUntil = slot + work.total() / Math.max(1, costs.parallelism());
+        }
         return new Refused(reason, Duration.ofNanos(expected), Duration.ofSeconds(seconds));
     }
 

@@ -8,6 +8,7 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.LongSupplier;
 
 import org.junit.jupiter.api.Test;
 
@@ -72,10 +73,11 @@ class AdmissionControlTest {
         assertThatThrownBy(() -> control.admitNow(1, NSFW)).isInstanceOf(AdmissionControl.Refused.class);
 
         device.parallelism = 2;
-        // Two runs at once halve every wait: 1.5 s now, so 15 more nsfw images (1.5 s) fit.
+        // Two runs at once halve every wait: 1.5 s now, so 1.5 s more fits: 29 nsfw images beside the one refused
+        // above, whose turn keeps its room.
         assertThat(control.expectedWait()).isEqualTo(Duration.ofMillis(1500));
-        control.admitNow(30, NSFW);
-        assertThat(control.expectedWait(ModelKind.NSFW)).isEqualTo(Duration.ofMillis((10 + 30) * 100 / 2));
+        control.admitNow(29, NSFW);
+        assertThat(control.expectedWait(ModelKind.NSFW)).isEqualTo(Duration.ofMillis((10 + 29) * 100 / 2));
         assertThat(control.expectedWait(ModelKind.CLIP)).isEqualTo(Duration.ofMillis(10 * 50 / 2));
     }
 
@@ -94,6 +96,98 @@ class AdmissionControlTest {
         slow.admitNow(10, NSFW);
         assertThatThrownBy(() -> slow.admitNow(1, NSFW)).isInstanceOfSatisfying(AdmissionControl.Refused.class,
                 r -> assertThat(r.retryAfter()).isEqualTo(AdmissionControl.MAX_RETRY_AFTER));
+    }
+
+    /** A clock the test moves. */
+    static final class FakeClock implements LongSupplier {
+        long nanos = 1_000_000_000_000L;
+
+        @Override
+        public long getAsLong() {
+            return nanos;
+        }
+
+        void advance(Duration d) {
+            nanos += d.toNanos();
+        }
+    }
+
+    private static Duration retryAfter(AdmissionControl control, int images) {
+        try {
+            control.admitNow(images, NSFW);
+        } catch (AdmissionControl.Refused r) {
+            return r.retryAfter();
+        }
+        throw new AssertionError("expected a refusal");
+    }
+
+    @Test
+    void shouldGiveRefusedRequestsTurnsOneAfterAnotherNotTheSameMoment() {
+        FakeClock clock = new FakeClock();
+        AdmissionControl control = new AdmissionControl(new FakeDevice(500, 0, 0), 256, Duration.ofSeconds(10),
+                clock);
+        AdmissionControl.Ticket first = control.admitNow(20, NSFW);
+        // 10 s admitted; each refused 8-image request is 4 s of work: they are told to come back one after another,
+        // when the work ahead of each (the admitted and the earlier refused ones) has drained enough.
+        assertThat(retryAfter(control, 8)).isEqualTo(Duration.ofSeconds(4));
+        assertThat(retryAfter(control, 8)).isEqualTo(Duration.ofSeconds(8));
+        assertThat(retryAfter(control, 8)).isEqualTo(Duration.ofSeconds(12));
+
+        // At 4 s, 8 images (4 s) have finished: the first refused request comes back and is admitted.
+        clock.advance(Duration.ofSeconds(4));
+        for (int i = 0; i < 8; i++) {
+            first.release(i);
+        }
+        control.admitNow(8, NSFW);
+        assertThat(control.images()).isEqualTo(20);
+    }
+
+    @Test
+    void shouldKeepRoomPromisedToRefusedRequestsFromNewcomers() {
+        FakeClock clock = new FakeClock();
+        AdmissionControl control = new AdmissionControl(new FakeDevice(500, 0, 0), 256, Duration.ofSeconds(10),
+                clock);
+        AdmissionControl.Ticket first = control.admitNow(20, NSFW);
+        assertThat(retryAfter(control, 8)).isEqualTo(Duration.ofSeconds(4));
+        assertThat(retryAfter(control, 8)).isEqualTo(Duration.ofSeconds(8));
+
+        clock.advance(Duration.ofSeconds(4));
+        for (int i = 0; i < 16; i++) {
+            first.release(i);
+        }
+        // 2 s admitted. The first refused request comes back: admitted (6 s).
+        control.admitNow(8, NSFW);
+        // A newcomer alone would fit (6 + 4 = 10 s), but the second refused request is due within the queue time and
+        // was promised that room: the newcomer gets a turn after it.
+        clock.advance(Duration.ofMillis(100));
+        assertThat(retryAfter(control, 8)).isGreaterThanOrEqualTo(Duration.ofSeconds(4));
+        assertThat(control.images()).isEqualTo(12);
+
+        // The second comes back on time and finds its room.
+        clock.advance(Duration.ofMillis(3900));
+        first.release(16);
+        first.release(17);
+        control.admitNow(8, NSFW);
+        assertThat(control.images()).isEqualTo(18);
+    }
+
+    @Test
+    void shouldForgetATurnNobodyCameBackFor() {
+        FakeClock clock = new FakeClock();
+        AdmissionControl control = new AdmissionControl(new FakeDevice(500, 0, 0), 256, Duration.ofSeconds(10),
+                clock);
+        AdmissionControl.Ticket first = control.admitNow(20, NSFW);
+        assertThat(retryAfter(control, 8)).isEqualTo(Duration.ofSeconds(4));
+        for (int i = 0; i < 16; i++) {
+            first.release(i);
+        }
+        // Its caller never comes back: once the grace has passed, a newcomer is not held back by that turn.
+        clock.advance(Duration.ofSeconds(4).plus(AdmissionControl.APPOINTMENT_GRACE).plusMillis(1));
+        control.admitNow(8, NSFW);
+        assertThat(control.images()).isEqualTo(12);
+        // And the turns given next start from what is admitted, not behind the forgotten one.
+        control.admitNow(8, NSFW);
+        assertThat(retryAfter(control, 8)).isEqualTo(Duration.ofSeconds(4));
     }
 
     @Test
