@@ -75,7 +75,8 @@ public class ApiExceptionMappers {
         Response.Status known = Response.Status.fromStatusCode(status.getStatusCode());
         return problem(Problem.of(status.getStatusCode(), status.getReasonPhrase(),
                 known == null ? "HTTP_ERROR" : known.name(), "HTTP " + status.getStatusCode() + " "
-                        + status.getReasonPhrase()), null);
+                        + status.getReasonPhrase()),
+                null);
     }
 
     private static Response problem(Problem problem, String retryAfter) {

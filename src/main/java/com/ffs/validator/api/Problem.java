@@ -1,17 +1,17 @@
 package com.ffs.validator.api;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
  * An RFC 9457 problem document ({@code application/problem+json}) with a machine-readable {@code code}.
  *
- * @param type   a URI naming the problem type
- * @param title  short summary of the type
+ * @param type a URI naming the problem type
+ * @param title short summary of the type
  * @param status the HTTP status
  * @param detail what went wrong with this request, safe to show
- * @param code   stable machine-readable reason (e.g. UNKNOWN_ACTION, OVERLOADED)
+ * @param code stable machine-readable reason (e.g. UNKNOWN_ACTION, OVERLOADED)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @Schema(name = "Problem", description = "RFC 9457 problem details")

@@ -15,9 +15,9 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import com.ffs.validator.validation.Pending;
 import com.ffs.validator.validation.TextEmbeddingRequest;
 import com.ffs.validator.validation.TextEmbeddingResponse;
-import com.ffs.validator.validation.Pending;
 import com.ffs.validator.validation.TextEmbeddingService;
 
 import io.smallrye.common.annotation.Blocking;
@@ -43,10 +43,8 @@ public class TextEmbeddingResource {
             + "punctuation removed) and padded to its 64 tokens; the dot product with an image's 'embedding' (from "
             + "the embedding or validate action) is their cosine similarity.")
     @APIResponse(responseCode = "200", description = "One embedding per text")
-    @APIResponse(responseCode = "400", description = "No texts, too many, or a blank or too long text",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "503", description = "Models not ready; see Retry-After",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "No texts, too many, or a blank or too long text", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "503", description = "Models not ready; see Retry-After", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     // A large JSON body and its inline images are parsed on a worker thread, never on the event loop.
     @Blocking
     public CompletionStage<TextEmbeddingResponse> embed(TextEmbeddingRequest request,

@@ -42,11 +42,9 @@ public class ValidateResource {
     @Operation(summary = "Check images", description = "Runs the action (validate, nsfw, fashion or embedding) on each "
             + "image and returns one result per image in input order; an image that fails gets an error object.")
     @APIResponse(responseCode = "200", description = "One result per image")
-    @APIResponse(responseCode = "400", description = "Malformed request",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "Malformed request", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "503", description = "Models not ready, or busy: the images would wait longer than "
-            + "validator.request.max-queue-time; Retry-After says when they would be admitted",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + "validator.request.max-queue-time; Retry-After says when they would be admitted", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     // A large JSON body and its inline images are parsed on a worker thread, never on the event loop.
     @Blocking
     public CompletionStage<ValidationResponse> validate(ValidationRequest request,

@@ -14,20 +14,20 @@ import com.ffs.validator.cli.CommandLine.Option;
 /**
  * What {@code bulk} was asked to do.
  *
- * @param input           the input file, or {@code -} for standard input
- * @param output          the JSON Lines file results are appended to (and resumed from)
- * @param format          how to read the input
- * @param ask             the action (validate, nsfw, fashion or embedding) or the checks each request asks for
- * @param endpoint        where requests go; empty: in this process
- * @param apiKey          the key sent to the endpoint, if any
- * @param batch           images per request
- * @param concurrency     requests in flight
- * @param retries         further attempts for an image whose error is transient, within this run
- * @param giveUpAfter     how long the endpoint may fail every request before the run ends
- * @param drainTimeout    how long a stopped run waits for requests in flight
- * @param requestTimeout  how long one request may take
+ * @param input the input file, or {@code -} for standard input
+ * @param output the JSON Lines file results are appended to (and resumed from)
+ * @param format how to read the input
+ * @param ask the action (validate, nsfw, fashion or embedding) or the checks each request asks for
+ * @param endpoint where requests go; empty: in this process
+ * @param apiKey the key sent to the endpoint, if any
+ * @param batch images per request
+ * @param concurrency requests in flight
+ * @param retries further attempts for an image whose error is transient, within this run
+ * @param giveUpAfter how long the endpoint may fail every request before the run ends
+ * @param drainTimeout how long a stopped run waits for requests in flight
+ * @param requestTimeout how long one request may take
  * @param maxRequestBytes largest sum of image references in one request (inline images are large)
- * @param progress        how progress is shown
+ * @param progress how progress is shown
  */
 record BulkOptions(String input, Path output, InputFormat format, Ask ask, Optional<Endpoint> endpoint,
         Optional<String> apiKey, int batch, int concurrency, int retries, Duration giveUpAfter, Duration drainTimeout,
@@ -99,12 +99,12 @@ record BulkOptions(String input, Path output, InputFormat format, Ask ask, Optio
     static final CommandLine COMMAND = new CommandLine("bulk",
             "java -jar quarkus-run.jar bulk --input FILE --output FILE [options]",
             """
-            Runs every image of FILE through the checks and appends one JSON object per input line to the output
-            (JSON Lines). Running the same command again continues where the last run stopped: inputs that already
-            have a result or a permanent error are not sent again; transient failures are retried.
-            Without --endpoint the models load in this process (validator.models.dir; VALIDATOR_MODELS_DEMO=true
-            serves demo models); no port is opened.
-            """,
+                    Runs every image of FILE through the checks and appends one JSON object per input line to the output
+                    (JSON Lines). Running the same command again continues where the last run stopped: inputs that already
+                    have a result or a permanent error are not sent again; transient failures are retried.
+                    Without --endpoint the models load in this process (validator.models.dir; VALIDATOR_MODELS_DEMO=true
+                    serves demo models); no port is opened.
+                    """,
             List.of(
                     Option.valued("input", "FILE", "images, one per line: a text file of URLs, data: URIs or base64;\n"
                             + "a CSV with a 'url' column (and optionally 'id'); JSON Lines with\n"
@@ -183,7 +183,8 @@ record BulkOptions(String input, Path output, InputFormat format, Ask ask, Optio
         Duration requestTimeout = positive(parsed, "request-timeout", Duration.ofMinutes(5));
         long maxRequestBytes = parsed.integer("max-request-bytes", 8 << 20, 1024, Integer.MAX_VALUE);
         ProgressMode progress = choice(parsed, "progress", ProgressMode.class, ProgressMode.AUTO);
-        return new BulkOptions(input, Path.of(outputName), format, new Ask(action, checks), endpoint, key, batch, concurrency, retries,
+        return new BulkOptions(input, Path.of(outputName), format, new Ask(action, checks), endpoint, key, batch, concurrency,
+                retries,
                 giveUp, drain, requestTimeout, maxRequestBytes, progress);
     }
 

@@ -32,14 +32,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * to {@code --batch} images (and {@code --max-request-bytes}), keeps {@code --concurrency} requests in flight, and
  * writes one line per input as answers arrive.
  *
- * <p>Retries: a request that fails as a whole with 429, 503, 5xx or no connection is sent again after the
+ * <p>
+ * Retries: a request that fails as a whole with 429, 503, 5xx or no connection is sent again after the
  * endpoint's {@code Retry-After} or a growing backoff, until the endpoint has failed every request for
  * {@code --give-up-after}; an image with a transient error goes into a later request up to {@code --retries} more
  * times, then its error is written (and a later run retries it). Bounds: inputs read and not yet written are limited
  * in count and bytes, so a large input streams through a fixed amount of memory; the input reader waits when the
  * bound is reached.
  *
- * <p>Stopping: a {@link StopSignal} (Ctrl-C, SIGTERM, a fatal failure) stops the reading at once; requests in flight
+ * <p>
+ * Stopping: a {@link StopSignal} (Ctrl-C, SIGTERM, a fatal failure) stops the reading at once; requests in flight
  * get {@code --drain-timeout} to answer and their lines are written; then the output is closed and later answers are
  * dropped. Every line in the file is complete, and a later run sends whatever has no line.
  */

@@ -24,13 +24,13 @@ final class Calibrate {
     static final CommandLine COMMAND = new CommandLine("calibrate",
             "java -jar quarkus-run.jar calibrate --results FILE --labels FILE [options]",
             """
-            Measures the checks on your labelled images and suggests thresholds. FILE of --results is the output of
-            bulk; the label file is a CSV with a 'url' or 'id' column and label columns 'nsfw', 'fashion' or any
-            boolean result field path (e.g. nsfw.is_nsfw, quality.passes), with 1/0, true/false or yes/no.
-            Per label column: positives and negatives, ROC AUC, average precision (step-wise, as scikit-learn's),
-            precision and recall of the results' verdicts, the threshold with the best F1, and the lowest threshold
-            that reaches the target precision. Images flagged when score >= threshold, as the service decides.
-            """,
+                    Measures the checks on your labelled images and suggests thresholds. FILE of --results is the output of
+                    bulk; the label file is a CSV with a 'url' or 'id' column and label columns 'nsfw', 'fashion' or any
+                    boolean result field path (e.g. nsfw.is_nsfw, quality.passes), with 1/0, true/false or yes/no.
+                    Per label column: positives and negatives, ROC AUC, average precision (step-wise, as scikit-learn's),
+                    precision and recall of the results' verdicts, the threshold with the best F1, and the lowest threshold
+                    that reaches the target precision. Images flagged when score >= threshold, as the service decides.
+                    """,
             List.of(
                     Option.valued("results", "FILE", "bulk's JSON Lines output"),
                     Option.valued("labels", "FILE", "CSV of labels: url or id, then label columns"),
@@ -46,16 +46,16 @@ final class Calibrate {
     /**
      * How the label file and the results met.
      *
-     * @param resultLines      lines in the results file
-     * @param unreadable       result lines that are not bulk output
-     * @param labelRows        usable label rows
-     * @param matched          label rows with a result
-     * @param withError        of those, results that are errors (not counted in the statistics)
-     * @param duplicates       result lines for a label row that already had one (ignored)
-     * @param unmatched        label rows without a result
-     * @param unmatchedShown   the first of them
-     * @param labelProblems    label rows or values that could not be used
-     * @param problemsShown    the first of those
+     * @param resultLines lines in the results file
+     * @param unreadable result lines that are not bulk output
+     * @param labelRows usable label rows
+     * @param matched label rows with a result
+     * @param withError of those, results that are errors (not counted in the statistics)
+     * @param duplicates result lines for a label row that already had one (ignored)
+     * @param unmatched label rows without a result
+     * @param unmatchedShown the first of them
+     * @param labelProblems label rows or values that could not be used
+     * @param problemsShown the first of those
      */
     record Join(long resultLines, long unreadable, long labelRows, long matched, long withError, long duplicates,
             long unmatched, List<String> unmatchedShown, long labelProblems, List<String> problemsShown) {

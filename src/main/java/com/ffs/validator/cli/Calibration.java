@@ -34,8 +34,8 @@ final class Calibration {
     /**
      * One candidate threshold and what flagging at it gives.
      *
-     * @param threshold      the score images must reach
-     * @param truePositives  positives flagged
+     * @param threshold the score images must reach
+     * @param truePositives positives flagged
      * @param falsePositives negatives flagged
      */
     record Point(double threshold, long truePositives, long falsePositives) {

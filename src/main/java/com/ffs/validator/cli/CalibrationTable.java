@@ -62,7 +62,8 @@ final class CalibrationTable {
             if (r.positives() == 0 || r.negatives() == 0) {
                 notes.add("only " + (r.positives() == 0 ? "negatives" : "positives")
                         + " are labelled: ROC AUC is undefined" + (r.positives() == 0
-                                ? ", and so are average precision and F1" : ""));
+                                ? ", and so are average precision and F1"
+                                : ""));
             }
             r.targetMissed().ifPresent(notes::add);
         }

@@ -11,24 +11,24 @@ import java.util.Optional;
  * carry scores, the curves, the best-F1 and target-precision thresholds, the suggested threshold and the images it
  * gets wrong.
  *
- * @param target              the label column and the result fields it is checked against
- * @param samples             labelled results that have the verdict field
- * @param missing             labelled results without the verdict field (e.g. another action)
- * @param positives           samples labelled true
- * @param negatives           samples labelled false
- * @param configured          precision and recall of the verdicts in the results (the service's threshold)
- * @param calibration         the threshold statistics; empty when the results carry no score
- * @param bestF1              the threshold with the best F1
- * @param atTarget            the lowest threshold that reaches the target precision
- * @param highestPrecision    the best precision any threshold reaches, to say how far a missed target is
- * @param targetPrecision     the target precision
- * @param suggested           the threshold to use: the target's if reached, else the best F1's
- * @param falsePositives      negatives flagged at the suggested threshold, highest score first (at most
- *                            {@link #SHOWN})
- * @param falseNegatives      positives not flagged at the suggested threshold, lowest score first (at most
- *                            {@link #SHOWN})
- * @param falsePositiveCount  all negatives flagged at the suggested threshold
- * @param falseNegativeCount  all positives not flagged at it
+ * @param target the label column and the result fields it is checked against
+ * @param samples labelled results that have the verdict field
+ * @param missing labelled results without the verdict field (e.g. another action)
+ * @param positives samples labelled true
+ * @param negatives samples labelled false
+ * @param configured precision and recall of the verdicts in the results (the service's threshold)
+ * @param calibration the threshold statistics; empty when the results carry no score
+ * @param bestF1 the threshold with the best F1
+ * @param atTarget the lowest threshold that reaches the target precision
+ * @param highestPrecision the best precision any threshold reaches, to say how far a missed target is
+ * @param targetPrecision the target precision
+ * @param suggested the threshold to use: the target's if reached, else the best F1's
+ * @param falsePositives negatives flagged at the suggested threshold, highest score first (at most
+ *        {@link #SHOWN})
+ * @param falseNegatives positives not flagged at the suggested threshold, lowest score first (at most
+ *        {@link #SHOWN})
+ * @param falsePositiveCount all negatives flagged at the suggested threshold
+ * @param falseNegativeCount all positives not flagged at it
  */
 record CheckReport(LabelTarget target, List<Sample> samples, long missing, long positives, long negatives,
         Calibration.Choice configured, Optional<Calibration> calibration, Optional<Calibration.Choice> bestF1,
@@ -42,11 +42,11 @@ record CheckReport(LabelTarget target, List<Sample> samples, long missing, long 
     /**
      * One labelled result.
      *
-     * @param url      the image as the output shows it
-     * @param id       the caller's id, or null
-     * @param score    its score, NaN when the result has none
+     * @param url the image as the output shows it
+     * @param id the caller's id, or null
+     * @param score its score, NaN when the result has none
      * @param positive its label
-     * @param verdict  the service's verdict in the result
+     * @param verdict the service's verdict in the result
      */
     record Sample(String url, String id, double score, boolean positive, boolean verdict) {
     }

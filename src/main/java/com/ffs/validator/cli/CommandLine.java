@@ -21,8 +21,8 @@ final class CommandLine {
     /**
      * One option.
      *
-     * @param name        without the leading dashes
-     * @param value       placeholder of its value in the help text; null for a flag
+     * @param name without the leading dashes
+     * @param value placeholder of its value in the help text; null for a flag
      * @param description one or more lines of help
      */
     record Option(String name, String value, String description) {

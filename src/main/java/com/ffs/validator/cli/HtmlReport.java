@@ -66,10 +66,12 @@ final class HtmlReport {
                     .append(CalibrationTable.rate(r.configured().recall())).append("</td><td>")
                     .append(r.bestF1().map(c -> CalibrationTable.threshold(c.threshold()) + " ("
                             + CalibrationTable.rate(c.precision()) + " / " + CalibrationTable.rate(c.recall()) + " / "
-                            + CalibrationTable.rate(c.f1()) + ")").orElse("n/a")).append("</td><td>")
+                            + CalibrationTable.rate(c.f1()) + ")").orElse("n/a"))
+                    .append("</td><td>")
                     .append(r.atTarget().map(c -> CalibrationTable.threshold(c.threshold()) + " ("
                             + CalibrationTable.rate(c.recall()) + ")").orElse(r.calibration().isPresent() ? "none"
-                                    : "n/a")).append("</td></tr>\n");
+                                    : "n/a"))
+                    .append("</td></tr>\n");
         }
         return t.append("</table>\n").toString();
     }
@@ -92,11 +94,11 @@ final class HtmlReport {
         double[] rocMarker = null;
         if (r.suggested().isPresent()) {
             Calibration.Choice at = c.at(r.suggested().get());
-            marker = new double[] {at.recall(), at.precision()};
+            marker = new double[] { at.recall(), at.precision() };
             long flaggedNegatives = c.points().stream().filter(p -> p.threshold() >= r.suggested().get())
                     .mapToLong(Calibration.Point::falsePositives).max().orElse(0);
-            rocMarker = new double[] {r.negatives() == 0 ? 0 : (double) flaggedNegatives / r.negatives(),
-                at.recall()};
+            rocMarker = new double[] { r.negatives() == 0 ? 0 : (double) flaggedNegatives / r.negatives(),
+                    at.recall() };
         }
         s.append("<div class=\"charts\">\n");
         if (r.positives() > 0) {
@@ -143,9 +145,9 @@ final class HtmlReport {
             double precision = (double) p.truePositives() / (p.truePositives() + p.falsePositives());
             double recall = (double) p.truePositives() / c.positives();
             if (points.isEmpty()) {
-                points.add(new double[] {0, precision});
+                points.add(new double[] { 0, precision });
             }
-            points.add(new double[] {recall, precision});
+            points.add(new double[] { recall, precision });
         }
         return points;
     }
@@ -153,10 +155,10 @@ final class HtmlReport {
     /** True against false positive rate, from (0, 0). */
     static List<double[]> rocPoints(Calibration c) {
         List<double[]> points = new ArrayList<>();
-        points.add(new double[] {0, 0});
+        points.add(new double[] { 0, 0 });
         for (Calibration.Point p : c.points()) {
-            points.add(new double[] {(double) p.falsePositives() / c.negatives(),
-                (double) p.truePositives() / c.positives()});
+            points.add(new double[] { (double) p.falsePositives() / c.negatives(),
+                    (double) p.truePositives() / c.positives() });
         }
         return points;
     }

@@ -42,8 +42,8 @@ final class HttpJson implements AutoCloseable {
     /**
      * An answer.
      *
-     * @param status     the HTTP status
-     * @param body       the body as JSON; a missing node when it is not JSON
+     * @param status the HTTP status
+     * @param body the body as JSON; a missing node when it is not JSON
      * @param retryAfter the Retry-After header, when present and readable
      */
     record Reply(int status, JsonNode body, Optional<Duration> retryAfter) {
@@ -162,7 +162,7 @@ final class HttpJson implements AutoCloseable {
 
     /** The readable part of an error body: a problem's {@code detail}, RunPod's {@code error}, or nothing. */
     static String detail(JsonNode body) {
-        for (String field : new String[] {"detail", "error", "message", "title"}) {
+        for (String field : new String[] { "detail", "error", "message", "title" }) {
             JsonNode node = body.path(field);
             if (node.isTextual() && !node.asText().isBlank()) {
                 String text = node.asText().strip();

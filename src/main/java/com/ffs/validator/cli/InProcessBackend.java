@@ -10,7 +10,6 @@ import com.ffs.validator.validation.Admission;
 import com.ffs.validator.validation.ImageResult;
 import com.ffs.validator.validation.RequestException;
 import com.ffs.validator.validation.UnavailableException;
-import com.ffs.validator.validation.ValidationRequest;
 import com.ffs.validator.validation.ValidationService;
 
 /**

@@ -140,8 +140,9 @@ final class InputReader implements AutoCloseable {
         String text = first.tooLong() ? "" : decodeOrEmpty(first);
         InputFormat settled = format;
         if (format == InputFormat.AUTO) {
-            settled = text.startsWith("{") ? InputFormat.JSONL : looksLikeCsvHeader(text) ? InputFormat.CSV
-                    : InputFormat.TEXT;
+            settled = text.startsWith("{") ? InputFormat.JSONL
+                    : looksLikeCsvHeader(text) ? InputFormat.CSV
+                            : InputFormat.TEXT;
         }
         if (settled != InputFormat.CSV) {
             pending = first;

@@ -10,13 +10,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 /**
  * What a label column is checked against: {@code nsfw} and {@code fashion} name their checks ({@code nsfw.is_nsfw}
  * scored by {@code nsfw.score}), {@code quality} names the quality verdict ({@code quality.passes}, scored by
- * {@code quality.sharpness}, the figure {@code validator.quality.min-sharpness} limits); any other column named as a dotted path (e.g. {@code quality.passes}) names a boolean
+ * {@code quality.sharpness}, the figure {@code validator.quality.min-sharpness} limits); any other column named as a dotted
+ * path (e.g. {@code quality.passes}) names a boolean
  * result field, scored by the {@code score} field next to it when there is one.
  *
- * @param column      the label file's column
+ * @param column the label file's column
  * @param verdictPath the boolean result field
- * @param scorePath   the numeric score next to it
- * @param configKey   the service property that holds its threshold, when known
+ * @param scorePath the numeric score next to it
+ * @param configKey the service property that holds its threshold, when known
  */
 record LabelTarget(String column, List<String> verdictPath, List<String> scorePath, Optional<String> configKey) {
 

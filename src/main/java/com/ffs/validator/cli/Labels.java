@@ -25,9 +25,9 @@ final class Labels {
     /**
      * One labelled image.
      *
-     * @param line   its line in the label file
-     * @param id     its id, or null
-     * @param url    its url, or null
+     * @param line its line in the label file
+     * @param id its id, or null
+     * @param url its url, or null
      * @param values per target column: the label, or null when not labelled
      */
     record Row(long line, String id, String url, Boolean[] values) {
@@ -120,7 +120,8 @@ final class Labels {
                             String id = idColumn >= 0 && idColumn < fields.size() ? blankToNull(fields.get(idColumn))
                                     : null;
                             String url = urlColumn >= 0 && urlColumn < fields.size()
-                                    ? blankToNull(fields.get(urlColumn)) : null;
+                                    ? blankToNull(fields.get(urlColumn))
+                                    : null;
                             Boolean[] values = new Boolean[targets.size()];
                             for (int t = 0; t < targets.size(); t++) {
                                 String cell = columns.get(t) < fields.size() ? fields.get(columns.get(t)) : "";

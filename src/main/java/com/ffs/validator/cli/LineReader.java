@@ -14,15 +14,15 @@ import java.util.Arrays;
  */
 final class LineReader implements AutoCloseable {
 
-    private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+    private static final byte[] BOM = { (byte) 0xEF, (byte) 0xBB, (byte) 0xBF };
 
     /**
      * One line.
      *
-     * @param number     1-based line number
-     * @param offset     byte offset of its first byte in the stream
-     * @param bytes      its bytes without the line end; null when longer than the limit
-     * @param length     its length in bytes without the line end (also when too long)
+     * @param number 1-based line number
+     * @param offset byte offset of its first byte in the stream
+     * @param bytes its bytes without the line end; null when longer than the limit
+     * @param length its length in bytes without the line end (also when too long)
      * @param terminated whether a line end followed (false only for a last line cut short)
      */
     record Line(long number, long offset, byte[] bytes, long length, boolean terminated) {

@@ -97,8 +97,9 @@ final class Progress implements AutoCloseable {
         out.append(String.format(Locale.ROOT, ", %.1f images/s", rate));
         if (all >= 0) {
             long left = Math.max(0, all - done);
-            out.append(", ETA ").append(left == 0 ? "0s" : rate > 0 ? duration(Duration.ofSeconds(
-                    (long) Math.ceil(left / rate))) : "unknown");
+            out.append(", ETA ").append(left == 0 ? "0s"
+                    : rate > 0 ? duration(Duration.ofSeconds(
+                            (long) Math.ceil(left / rate))) : "unknown");
         }
         out.append(String.format(Locale.ROOT, ", %,d errors", tally.errors()));
         return out.toString();
@@ -147,7 +148,8 @@ final class Progress implements AutoCloseable {
         long s = d.toSeconds();
         if (s < 60) {
             return d.toMillis() < 10_000 && d.toMillis() % 1000 != 0
-                    ? String.format(Locale.ROOT, "%.1fs", d.toMillis() / 1000.0) : s + "s";
+                    ? String.format(Locale.ROOT, "%.1fs", d.toMillis() / 1000.0)
+                    : s + "s";
         }
         if (s < 3600) {
             return (s / 60) + "m" + String.format(Locale.ROOT, "%02d", s % 60) + "s";

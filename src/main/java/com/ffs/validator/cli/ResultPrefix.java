@@ -12,10 +12,10 @@ import com.fasterxml.jackson.core.JsonToken;
  * read without decoding the rest: reading stops at the first other field, so a resume or a join reads past
  * embeddings.
  *
- * @param line    the input line number
- * @param id      the caller's id, or null
- * @param url     the image as shown, or null
- * @param code    the error code, or null for a result
+ * @param line the input line number
+ * @param id the caller's id, or null
+ * @param url the image as shown, or null
+ * @param code the error code, or null for a result
  * @param message the error message, or null
  */
 record ResultPrefix(long line, String id, String url, String code, String message) {
@@ -40,8 +40,7 @@ record ResultPrefix(long line, String id, String url, String code, String messag
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return null;
             }
-            fields:
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
+            fields: while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
                 JsonToken value = p.nextToken();
                 switch (name) {

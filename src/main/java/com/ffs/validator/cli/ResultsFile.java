@@ -16,7 +16,8 @@ import java.util.TreeMap;
 /**
  * The output of {@code bulk}: JSON Lines, resumed from and appended to.
  *
- * <p>Opening reads what earlier runs left: inputs with a result or a permanent error are done; lines with a
+ * <p>
+ * Opening reads what earlier runs left: inputs with a result or a permanent error are done; lines with a
  * transient error are dropped (rewriting the file once without them, so that their retry leaves one line per
  * input), and a last line cut short by a crash is cut off. Each line is then appended with one write call, so a line
  * in the file is complete whatever stops the process; a failed write is cut back to the last complete line. Only the
@@ -33,7 +34,7 @@ final class ResultsFile implements AutoCloseable {
     /**
      * An input as a line of the output identifies it.
      *
-     * @param id  the caller's id, or null
+     * @param id the caller's id, or null
      * @param url the image as shown, or null for a malformed line
      */
     record Key(String id, String url) {
@@ -42,10 +43,10 @@ final class ResultsFile implements AutoCloseable {
     /**
      * What earlier runs left.
      *
-     * @param done    input lines with a final line in the file
-     * @param sample  the lowest-numbered done lines and how they identify their input
+     * @param done input lines with a final line in the file
+     * @param sample the lowest-numbered done lines and how they identify their input
      * @param dropped lines with transient errors removed so that they are retried
-     * @param notes   what was repaired, for the user
+     * @param notes what was repaired, for the user
      */
     record Resumed(LineSet done, Map<Long, Key> sample, long dropped, List<String> notes) {
     }

@@ -48,7 +48,7 @@ final class StopSignal {
      * without waiting further. Lines already written are complete either way.
      */
     void handleSignals(PrintStream err, Duration drainTimeout) {
-        for (String name : new String[] {"INT", "TERM"}) {
+        for (String name : new String[] { "INT", "TERM" }) {
             int code = name.equals("INT") ? ExitCodes.INTERRUPTED : ExitCodes.TERMINATED;
             try {
                 Signal.handle(new Signal(name), signal -> {

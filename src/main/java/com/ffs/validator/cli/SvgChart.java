@@ -25,8 +25,8 @@ final class SvgChart {
     /**
      * A curve through {@code points} ({x, y} in [0, 1]).
      *
-     * @param kind   a CSS class naming the curve (e.g. {@code pr})
-     * @param steps  draw as steps (horizontal, then vertical) instead of straight segments
+     * @param kind a CSS class naming the curve (e.g. {@code pr})
+     * @param steps draw as steps (horizontal, then vertical) instead of straight segments
      * @param marker a point to mark ({x, y}), or null
      */
     static String curve(String title, String xLabel, String yLabel, String kind, List<double[]> points,
@@ -96,7 +96,8 @@ final class SvgChart {
         double h = plotHeight * count / max;
         svg.append("<rect class=\"").append(cls).append("\" x=\"").append(x(from, lo, hi)).append("\" y=\"")
                 .append(fmt(HEIGHT - BOTTOM - h)).append("\" width=\"").append(fmt(Math.max(1, Double.parseDouble(
-                        x(to, lo, hi)) - Double.parseDouble(x(from, lo, hi)) - 1))).append("\" height=\"")
+                        x(to, lo, hi)) - Double.parseDouble(x(from, lo, hi)) - 1)))
+                .append("\" height=\"")
                 .append(fmt(h)).append("\" fill=\"").append(colour).append("\" fill-opacity=\"0.55\"/>");
     }
 

@@ -51,7 +51,7 @@ final class Tally {
     Map<String, Long> byCode() {
         Map<String, Long> out = new LinkedHashMap<>();
         codes.entrySet().stream().map(e -> Map.entry(e.getKey(), e.getValue().sum()))
-                .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                .sorted(Map.Entry.<String, Long> comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
                 .forEach(e -> out.put(e.getKey(), e.getValue()));
         return out;
     }

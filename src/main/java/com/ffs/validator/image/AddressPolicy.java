@@ -197,7 +197,7 @@ public final class AddressPolicy {
 
     private static Inet4Address ipv4(byte a, byte b, byte c, byte d) {
         try {
-            return (Inet4Address) InetAddress.getByAddress(new byte[] {a, b, c, d});
+            return (Inet4Address) InetAddress.getByAddress(new byte[] { a, b, c, d });
         } catch (UnknownHostException e) {
             throw new IllegalStateException(e);
         }

@@ -22,17 +22,17 @@ final class BmpHeader {
     /**
      * How Pillow reads the pixels.
      *
-     * @param width        image width
-     * @param height       image height
-     * @param mode         the image mode
-     * @param rawmode      the unpacker's raw mode (RLE: the mode of the decoded indices, P or L)
-     * @param palette      where the palette lies in the file, -1 for none
+     * @param width image width
+     * @param height image height
+     * @param mode the image mode
+     * @param rawmode the unpacker's raw mode (RLE: the mode of the decoded indices, P or L)
+     * @param palette where the palette lies in the file, -1 for none
      * @param paletteBytes its length in the file (short when the file ends inside it)
-     * @param paletteRaw   {@code BGRX} (four bytes an entry) or {@code BGR} (OS/2 1.x)
-     * @param offset       where the pixel data starts
-     * @param stride       bytes from one stored row to the next (uncompressed)
-     * @param bottomUp     whether the first stored row is the bottom one
-     * @param compression  0 (raw or bit fields), 1 (RLE8) or 2 (RLE4)
+     * @param paletteRaw {@code BGRX} (four bytes an entry) or {@code BGR} (OS/2 1.x)
+     * @param offset where the pixel data starts
+     * @param stride bytes from one stored row to the next (uncompressed)
+     * @param bottomUp whether the first stored row is the bottom one
+     * @param compression 0 (raw or bit fields), 1 (RLE8) or 2 (RLE4)
      */
     record Layout(int width, int height, PillowMode mode, String rawmode, int palette, int paletteBytes,
             String paletteRaw, long offset, long stride, boolean bottomUp, int compression) {
@@ -95,9 +95,9 @@ final class BmpHeader {
             entry = 4;
             if (compression == BITFIELDS) {
                 if (headerSize >= 56) {
-                    masks = new long[] {b.u32le(54), b.u32le(58), b.u32le(62), b.u32le(66)};
+                    masks = new long[] { b.u32le(54), b.u32le(58), b.u32le(62), b.u32le(66) };
                 } else {
-                    masks = new long[] {b.u32le(afterHeader), b.u32le(afterHeader + 4), b.u32le(afterHeader + 8), 0};
+                    masks = new long[] { b.u32le(afterHeader), b.u32le(afterHeader + 4), b.u32le(afterHeader + 8), 0 };
                     afterHeader += 12;
                 }
             }

@@ -10,7 +10,8 @@ import java.util.List;
  * while the budget is spent, downloads pause (their connections push back through TCP) and resume, oldest first, as
  * decoded bodies give their bytes back.
  *
- * <p>Finished bodies wait only for decoders, which never wait for downloads, so their bytes always come back. When
+ * <p>
+ * Finished bodies wait only for decoders, which never wait for downloads, so their bytes always come back. When
  * every byte held belongs to unfinished downloads, none of which could finish, one of them (the oldest) may run past
  * the budget to its end: the overdraft. So downloads never wait on each other for ever, and the bytes held never
  * exceed the budget plus one body (and one network chunk per paused download).

@@ -25,7 +25,7 @@ public final class CheckCopy {
     /** Width and height of the copy of a {@code width x height} image. */
     public static int[] size(int width, int height) {
         if (Math.max(width, height) <= SIDE) {
-            return new int[] {width, height};
+            return new int[] { width, height };
         }
         return SampledResize.fitLongerSide(width, height, SIDE);
     }

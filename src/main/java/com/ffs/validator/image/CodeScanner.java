@@ -32,7 +32,8 @@ import com.google.zxing.qrcode.detector.FinderPattern;
  * {@value CheckCopy#SIDE} px on the longer side), within a time limit and a fixed amount of memory. Thread-safe:
  * each scan has its own readers.
  *
- * <p>The copy is binarised once. QR codes are searched on the whole copy (their finder patterns are found at any
+ * <p>
+ * The copy is binarised once. QR codes are searched on the whole copy (their finder patterns are found at any
  * position, size and angle); each code found is blanked out and the search repeated, up to {@value #MAX_CODES}
  * codes. Where finder patterns were seen but no code decoded, up to {@value #MAX_ZOOMS} regions around them are read
  * again, at most {@value #ZOOM_SIDE} px a side: small codes (two pixels a module or less in the copy) at the photo's
@@ -42,7 +43,8 @@ import com.google.zxing.qrcode.detector.FinderPattern;
  * detectors start from the centre of what they are given, so those are searched on the whole copy and then on a grid
  * of overlapping windows (half the copy's size, a quarter apart). Linear barcodes are never searched.
  *
- * <p>Bounds, whatever the image: memory is the copy, its grey plane and ZXing's binariser, then one window or zoom
+ * <p>
+ * Bounds, whatever the image: memory is the copy, its grey plane and ZXing's binariser, then one window or zoom
  * region at a time ({@link #workingBytes}); ZXing's own allocations follow what it is given. Time is checked before
  * every detector run and at every QR finder-pattern candidate: the scan ends at its limit, and a search that meets
  * more than {@value #MAX_FINDER_CANDIDATES} candidates (a hostile grid of finder look-alikes, whose triangle search
@@ -299,7 +301,7 @@ public final class CodeScanner {
     /**
      * Finder patterns that could belong to one code, around ({@code cx}, {@code cy}) of the copy.
      *
-     * @param half    half the side of a square that holds any code they belong to
+     * @param half half the side of a square that holds any code they belong to
      * @param members how many finder patterns lie together
      */
     record Cluster(double cx, double cy, double half, float module, int members) {

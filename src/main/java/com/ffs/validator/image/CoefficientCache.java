@@ -14,8 +14,7 @@ final class CoefficientCache {
     static final int SLOTS = 64;
     static final int MAX_ENTRY_BYTES = 128 << 10;
 
-    private static final AtomicReferenceArray<PillowResize.Coefficients> SLOTS_IN_USE =
-            new AtomicReferenceArray<>(SLOTS);
+    private static final AtomicReferenceArray<PillowResize.Coefficients> SLOTS_IN_USE = new AtomicReferenceArray<>(SLOTS);
 
     private CoefficientCache() {
     }

@@ -335,13 +335,13 @@ final class ExifOrientation {
     /** The image as {@code exif_transpose} leaves it for {@code orientation}. */
     static RgbImage apply(RgbImage in, int orientation) {
         return switch (orientation) {
-            case 2 -> transform(in, false, true, false);   // FLIP_LEFT_RIGHT
-            case 3 -> transform(in, false, true, true);    // ROTATE_180
-            case 4 -> transform(in, false, false, true);   // FLIP_TOP_BOTTOM
-            case 5 -> transform(in, true, false, false);   // TRANSPOSE
-            case 6 -> transform(in, true, false, true);    // ROTATE_270 (clockwise 90)
-            case 7 -> transform(in, true, true, true);     // TRANSVERSE
-            case 8 -> transform(in, true, true, false);    // ROTATE_90 (counter-clockwise)
+            case 2 -> transform(in, false, true, false); // FLIP_LEFT_RIGHT
+            case 3 -> transform(in, false, true, true); // ROTATE_180
+            case 4 -> transform(in, false, false, true); // FLIP_TOP_BOTTOM
+            case 5 -> transform(in, true, false, false); // TRANSPOSE
+            case 6 -> transform(in, true, false, true); // ROTATE_270 (clockwise 90)
+            case 7 -> transform(in, true, true, true); // TRANSVERSE
+            case 8 -> transform(in, true, true, false); // ROTATE_90 (counter-clockwise)
             default -> in;
         };
     }
@@ -401,8 +401,7 @@ final class ExifOrientation {
     }
 
     private static int indexOf(byte[] b, int from, int end, byte[] what) {
-        outer:
-        for (int i = Math.max(from, 0); i + what.length <= end; i++) {
+        outer: for (int i = Math.max(from, 0); i + what.length <= end; i++) {
             for (int j = 0; j < what.length; j++) {
                 if (b[i + j] != what[j]) {
                     continue outer;

@@ -13,11 +13,11 @@ import java.util.regex.Pattern;
  * {@code inet_aton} read it, so an address cannot hide behind an odd spelling: {@code 2130706433},
  * {@code 0x7f.1}, {@code 0177.0.0.1} and {@code 127.1} are all the literal 127.0.0.1 here, never names for DNS.
  *
- * @param uri      the parsed URL
- * @param host     the host, lower case, ASCII (IDNA), without brackets or a trailing dot
- * @param literal  the address when the host is an IP literal in any spelling
- * @param port     the port, defaulted from the scheme
- * @param https    whether TLS is used
+ * @param uri the parsed URL
+ * @param host the host, lower case, ASCII (IDNA), without brackets or a trailing dot
+ * @param literal the address when the host is an IP literal in any spelling
+ * @param port the port, defaulted from the scheme
+ * @param https whether TLS is used
  * @param hostHeader the host as sent in the Host header and used for TLS (brackets kept for IPv6)
  */
 record FetchTarget(URI uri, String host, Optional<InetAddress> literal, int port, boolean https, String hostHeader) {

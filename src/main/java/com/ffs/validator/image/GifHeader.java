@@ -18,18 +18,18 @@ final class GifHeader {
     /**
      * What Pillow knows of the first frame before decoding it.
      *
-     * @param width        the image (screen widened to hold the frame)
-     * @param height       the image
-     * @param left         the frame's offset
-     * @param top          the frame's offset
-     * @param frameWidth   the frame's size
-     * @param frameHeight  the frame's size
-     * @param palette      where the frame's palette lies in the file (3 bytes an entry), -1 for none (an L image)
+     * @param width the image (screen widened to hold the frame)
+     * @param height the image
+     * @param left the frame's offset
+     * @param top the frame's offset
+     * @param frameWidth the frame's size
+     * @param frameHeight the frame's size
+     * @param palette where the frame's palette lies in the file (3 bytes an entry), -1 for none (an L image)
      * @param paletteBytes its length (short when the file ends inside it)
      * @param transparency the transparent index, -1 for none
-     * @param interlaced   whether rows come in GIF's four passes
-     * @param codeSize     LZW's initial code size
-     * @param data         where the frame's LZW sub-blocks start
+     * @param interlaced whether rows come in GIF's four passes
+     * @param codeSize LZW's initial code size
+     * @param data where the frame's LZW sub-blocks start
      */
     record Frame(int width, int height, int left, int top, int frameWidth, int frameHeight, int palette,
             int paletteBytes, int transparency, boolean interlaced, int codeSize, int data) {

@@ -10,7 +10,9 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "validator.image")
 public interface ImageConfig {
 
-    /** Largest image accepted, in pixels (width times height), checked from the header before decoding; Pillow's default cap. */
+    /**
+     * Largest image accepted, in pixels (width times height), checked from the header before decoding; Pillow's default cap.
+     */
     @WithDefault("89478485")
     long maxPixels();
 
@@ -29,11 +31,17 @@ public interface ImageConfig {
     @WithDefault("true")
     boolean exifOrientation();
 
-    /** JPEG decoder: {@code auto} uses libjpeg-turbo (as Pillow) when installed and ImageIO otherwise; {@code imageio} forces ImageIO. */
+    /**
+     * JPEG decoder: {@code auto} uses libjpeg-turbo (as Pillow) when installed and ImageIO otherwise; {@code imageio} forces
+     * ImageIO.
+     */
     @WithDefault("auto")
     JpegDecoder jpegDecoder();
 
-    /** JPEGs twice the largest model input or more: {@code exact} decodes them whole, {@code fast} at 1/2, 1/4 or 1/8 (libjpeg-turbo's DCT scaling, as Pillow's draft()) before the exact resize. */
+    /**
+     * JPEGs twice the largest model input or more: {@code exact} decodes them whole, {@code fast} at 1/2, 1/4 or 1/8
+     * (libjpeg-turbo's DCT scaling, as Pillow's draft()) before the exact resize.
+     */
     @WithDefault("exact")
     DecodeScaling decodeScaling();
 

@@ -178,7 +178,7 @@ public class ImageDecoder {
      * budget.
      *
      * @param preprocessing the memory preprocessing will need for a {@code width x height} image, reserved with the
-     *                      decode so that the whole way from bytes to tensors is covered
+     *        decode so that the whole way from bytes to tensors is covered
      * @throws IntakeException {@code UNSUPPORTED_FORMAT}, {@code IMAGE_TOO_LARGE} or {@code DECODE_FAILED}
      */
     public Decoded decodeHeld(byte[] bytes, WorkingMemory preprocessing) {
@@ -244,7 +244,8 @@ public class ImageDecoder {
         }
         int orientation = exifOrientation ? ExifOrientation.read(format, bytes) : 1;
         int scale = format == ImageFormat.JPEG && turbo.isPresent() && draftSide > 0
-                ? TurboJpeg.draftScale((int) header.width(), (int) header.height(), draftSide) : 1;
+                ? TurboJpeg.draftScale((int) header.width(), (int) header.height(), draftSide)
+                : 1;
         hold.reserve(memoryNeeded(header, orientation, scale, preprocessing), format.displayName() + " of "
                 + header.width() + "x" + header.height());
         listener.allocating(format, header.width(), header.height());
@@ -462,7 +463,7 @@ public class ImageDecoder {
 
     /**
      * @param colourKey {@code 0xRRGGBB}: pixels that convert to exactly this colour become transparent, as Pillow's
-     *                  {@code convert_transparent} makes them; -1 for none
+     *        {@code convert_transparent} makes them; -1 for none
      */
     RgbImage toRgb(BufferedImage image, boolean sixteenBitGrey, int colourKey) {
         int w = image.getWidth();

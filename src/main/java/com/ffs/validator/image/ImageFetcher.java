@@ -50,18 +50,18 @@ import io.vertx.core.net.TrustOptions;
  * others.
  *
  * <ul>
- *   <li>The host is resolved here and every address it resolves to is checked against the {@link AddressPolicy};
- *       the connection then goes to the checked address ({@link RequestOptions#setServer}), while the Host header,
- *       SNI and certificate verification still use the host name. DNS rebinding has no window.</li>
- *   <li>Redirects are followed by hand, each hop parsed and checked the same way, at most
- *       {@code validator.fetch.max-redirects}.</li>
- *   <li>Slots: an image first takes one of its request's slots ({@code max-per-request}), then one of its server's
- *       ({@code max-per-host}, keyed on the server's address, so ports and names of one machine share it), then a
- *       global one ({@code max-concurrent}). The wait for slots is bounded on its own ({@code queue-timeout}); the
- *       image's own deadline ({@code total-timeout}) starts once it holds them.</li>
- *   <li>Connect, read-silence and total deadlines; the byte cap is enforced while streaming, whatever
- *       Content-Length says, and the body grows with what arrives. Bodies hold a share of
- *       {@code validator.fetch.body-memory} until decoded; while it is spent, downloads pause.</li>
+ * <li>The host is resolved here and every address it resolves to is checked against the {@link AddressPolicy};
+ * the connection then goes to the checked address ({@link RequestOptions#setServer}), while the Host header,
+ * SNI and certificate verification still use the host name. DNS rebinding has no window.</li>
+ * <li>Redirects are followed by hand, each hop parsed and checked the same way, at most
+ * {@code validator.fetch.max-redirects}.</li>
+ * <li>Slots: an image first takes one of its request's slots ({@code max-per-request}), then one of its server's
+ * ({@code max-per-host}, keyed on the server's address, so ports and names of one machine share it), then a
+ * global one ({@code max-concurrent}). The wait for slots is bounded on its own ({@code queue-timeout}); the
+ * image's own deadline ({@code total-timeout}) starts once it holds them.</li>
+ * <li>Connect, read-silence and total deadlines; the byte cap is enforced while streaming, whatever
+ * Content-Length says, and the body grows with what arrives. Bodies hold a share of
+ * {@code validator.fetch.body-memory} until decoded; while it is spent, downloads pause.</li>
  * </ul>
  */
 @ApplicationScoped
@@ -476,9 +476,9 @@ public class ImageFetcher {
             return;
         }
         List<byte[]> chunks = new ArrayList<>();
-        long[] size = {0};
-        long[] lastRead = {System.nanoTime()};
-        boolean[] paused = {false};
+        long[] size = { 0 };
+        long[] lastRead = { System.nanoTime() };
+        boolean[] paused = { false };
         long silenceTimer = vertx.setPeriodic(Math.max(1, readMillis / 4), id -> {
             synchronized (chunks) {
                 if (!paused[0] && System.nanoTime() - lastRead[0] > TimeUnit.MILLISECONDS.toNanos(readMillis)) {

@@ -44,7 +44,7 @@ public enum ImageFormat {
         if (b.length >= 3 && (b[0] & 0xFF) == 0xFF && (b[1] & 0xFF) == 0xD8 && (b[2] & 0xFF) == 0xFF) {
             return JPEG;
         }
-        if (startsWith(b, 0, new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'})) {
+        if (startsWith(b, 0, new byte[] { (byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n' })) {
             return PNG;
         }
         if (b.length >= 13 && (startsWith(b, 0, ascii("GIF87a")) || startsWith(b, 0, ascii("GIF89a")))) {
@@ -56,8 +56,8 @@ public enum ImageFormat {
         if (startsWith(b, 0, ascii("RIFF")) && startsWith(b, 8, ascii("WEBP"))) {
             return WEBP;
         }
-        if (startsWith(b, 0, new byte[] {'I', 'I', 42, 0}) || startsWith(b, 0, new byte[] {'M', 'M', 0, 42})
-                || startsWith(b, 0, new byte[] {'I', 'I', 43, 0}) || startsWith(b, 0, new byte[] {'M', 'M', 0, 43})) {
+        if (startsWith(b, 0, new byte[] { 'I', 'I', 42, 0 }) || startsWith(b, 0, new byte[] { 'M', 'M', 0, 42 })
+                || startsWith(b, 0, new byte[] { 'I', 'I', 43, 0 }) || startsWith(b, 0, new byte[] { 'M', 'M', 0, 43 })) {
             // Classic TIFF and BigTIFF.
             return TIFF;
         }
@@ -76,15 +76,15 @@ public enum ImageFormat {
                 return JPEG_2000;
             }
         }
-        if (startsWith(b, 0, new byte[] {(byte) 0xFF, 0x0A})
-                || startsWith(b, 0, new byte[] {0, 0, 0, 0x0C, 'J', 'X', 'L', ' ', '\r', '\n', (byte) 0x87, '\n'})) {
+        if (startsWith(b, 0, new byte[] { (byte) 0xFF, 0x0A })
+                || startsWith(b, 0, new byte[] { 0, 0, 0, 0x0C, 'J', 'X', 'L', ' ', '\r', '\n', (byte) 0x87, '\n' })) {
             return JPEG_XL;
         }
-        if (startsWith(b, 0, new byte[] {0, 0, 0, 0x0C, 'j', 'P', ' ', ' ', '\r', '\n', (byte) 0x87, '\n'})
-                || startsWith(b, 0, new byte[] {(byte) 0xFF, 0x4F, (byte) 0xFF, 0x51})) {
+        if (startsWith(b, 0, new byte[] { 0, 0, 0, 0x0C, 'j', 'P', ' ', ' ', '\r', '\n', (byte) 0x87, '\n' })
+                || startsWith(b, 0, new byte[] { (byte) 0xFF, 0x4F, (byte) 0xFF, 0x51 })) {
             return JPEG_2000;
         }
-        if (startsWith(b, 0, new byte[] {0, 0, 1, 0}) && b.length >= 6 && b[4] != 0) {
+        if (startsWith(b, 0, new byte[] { 0, 0, 1, 0 }) && b.length >= 6 && b[4] != 0) {
             return ICO;
         }
         if (startsWith(b, 0, ascii("8BPS"))) {

@@ -5,13 +5,13 @@ package com.ffs.validator.image;
  * memory its decoder will use on top of the RGB result (its own raster, native buffers, copies), computed from the
  * header's fields: samples, bit depth, palette, compression, frames.
  *
- * @param format       the container
- * @param width        width of the decoded image
- * @param height       height of the decoded image
+ * @param format the container
+ * @param width width of the decoded image
+ * @param height height of the decoded image
  * @param workingBytes the decoder's memory besides the 8-bit RGB result
- * @param input        the bytes to give the decoder: the original, or a copy without parts it must not see
- * @param defect       a fault found past the size fields (e.g. too few bytes for the rows), reported after the pixel
- *                     cap so that a bomb is called a bomb; null when none
+ * @param input the bytes to give the decoder: the original, or a copy without parts it must not see
+ * @param defect a fault found past the size fields (e.g. too few bytes for the rows), reported after the pixel
+ *        cap so that a bomb is called a bomb; null when none
  */
 record ImageHeader(ImageFormat format, long width, long height, long workingBytes, byte[] input,
         IntakeException defect) {

@@ -5,7 +5,8 @@ package com.ffs.validator.image;
  * coefficients in memory (two bytes each, for every block of every component) when the file has more than one scan:
  * every progressive file, and sequential files whose first scan does not hold all components.
  *
- * <p>Stray bytes between segments are skipped as libjpeg and Pillow skip them (libjpeg warns "extraneous bytes
+ * <p>
+ * Stray bytes between segments are skipped as libjpeg and Pillow skip them (libjpeg warns "extraneous bytes
  * before marker"). Whether the data runs out is decided here, by Pillow's rule: Pillow feeds libjpeg the file and
  * fails when libjpeg asks for more than there is. A single-scan image needs its scan's data to end at a marker (any
  * marker; what follows may be cut); an image of several scans is read to its EOI marker before the first row comes
@@ -87,7 +88,7 @@ final class JpegHeader {
                     // The height would come from a DNL marker after the first scan; Pillow refuses such files too.
                     throw b.unsupported("leaves its height to a DNL marker");
                 }
-                frame = new int[] {width, height};
+                frame = new int[] { width, height };
                 progressive = marker == 0xC2 || marker == 0xCA;
             } else if (marker == 0xDA) {
                 if (frame == null) {
@@ -98,9 +99,10 @@ final class JpegHeader {
                 ImageHeader header = header(bytes, frame[0], frame[1], components, buffered);
                 long data = p + 2 + length;
                 boolean complete = buffered ? reachesEndOfImage(bytes, data) : hasMarkerFrom(bytes, data);
-                return complete ? header : new ImageHeader(header.format(), header.width(), header.height(),
-                        header.workingBytes(), header.input(), new IntakeException(IntakeError.DECODE_FAILED,
-                                "JPEG is truncated: the data ends before the image is complete"));
+                return complete ? header
+                        : new ImageHeader(header.format(), header.width(), header.height(),
+                                header.workingBytes(), header.input(), new IntakeException(IntakeError.DECODE_FAILED,
+                                        "JPEG is truncated: the data ends before the image is complete"));
             }
             p += 2 + length;
         }
@@ -196,7 +198,8 @@ final class JpegHeader {
         // native memory first (TurboJpeg) and is copied.
         long decoded = HeaderBytes.times(pixels, components.length == 4 ? 4 : 0);
         long nativeCopy = HeaderBytes.times(pixels, components.length == 4 ? 4 : 3) > TurboJpeg.DIRECT_DECODE_MAX_BYTES
-                ? HeaderBytes.times(pixels, 4) : 0;
+                ? HeaderBytes.times(pixels, 4)
+                : 0;
         long working = HeaderBytes.plus(coefficients, decoded, nativeCopy, HeaderBytes.times(width, PER_COLUMN));
         return new ImageHeader(ImageFormat.JPEG, width, height, working, bytes);
     }

@@ -132,25 +132,26 @@ final class LibTiff {
         }
         MethodHandles.Lookup self = MethodHandles.lookup();
         procs = new MemorySegment[] {
-            linker.upcallStub(self.findStatic(LibTiff.class, "readProc", MethodType.methodType(long.class,
-                    MemorySegment.class, MemorySegment.class, long.class)), FunctionDescriptor.of(i64, ptr, ptr, i64),
-                    Arena.global()),
-            linker.upcallStub(self.findStatic(LibTiff.class, "writeProc", MethodType.methodType(long.class,
-                    MemorySegment.class, MemorySegment.class, long.class)), FunctionDescriptor.of(i64, ptr, ptr, i64),
-                    Arena.global()),
-            linker.upcallStub(self.findStatic(LibTiff.class, "seekProc", MethodType.methodType(long.class,
-                    MemorySegment.class, long.class, int.class)), FunctionDescriptor.of(i64, ptr, i64, i32),
-                    Arena.global()),
-            linker.upcallStub(self.findStatic(LibTiff.class, "closeProc", MethodType.methodType(int.class,
-                    MemorySegment.class)), FunctionDescriptor.of(i32, ptr), Arena.global()),
-            linker.upcallStub(self.findStatic(LibTiff.class, "sizeProc", MethodType.methodType(long.class,
-                    MemorySegment.class)), FunctionDescriptor.of(i64, ptr), Arena.global()),
-            linker.upcallStub(self.findStatic(LibTiff.class, "mapProc", MethodType.methodType(int.class,
-                    MemorySegment.class, MemorySegment.class, MemorySegment.class)), FunctionDescriptor.of(i32, ptr,
-                    ptr, ptr), Arena.global()),
-            linker.upcallStub(self.findStatic(LibTiff.class, "unmapProc", MethodType.methodType(void.class,
-                    MemorySegment.class, MemorySegment.class, long.class)), FunctionDescriptor.ofVoid(ptr, ptr, i64),
-                    Arena.global())};
+                linker.upcallStub(self.findStatic(LibTiff.class, "readProc", MethodType.methodType(long.class,
+                        MemorySegment.class, MemorySegment.class, long.class)), FunctionDescriptor.of(i64, ptr, ptr, i64),
+                        Arena.global()),
+                linker.upcallStub(self.findStatic(LibTiff.class, "writeProc", MethodType.methodType(long.class,
+                        MemorySegment.class, MemorySegment.class, long.class)), FunctionDescriptor.of(i64, ptr, ptr, i64),
+                        Arena.global()),
+                linker.upcallStub(self.findStatic(LibTiff.class, "seekProc", MethodType.methodType(long.class,
+                        MemorySegment.class, long.class, int.class)), FunctionDescriptor.of(i64, ptr, i64, i32),
+                        Arena.global()),
+                linker.upcallStub(self.findStatic(LibTiff.class, "closeProc", MethodType.methodType(int.class,
+                        MemorySegment.class)), FunctionDescriptor.of(i32, ptr), Arena.global()),
+                linker.upcallStub(self.findStatic(LibTiff.class, "sizeProc", MethodType.methodType(long.class,
+                        MemorySegment.class)), FunctionDescriptor.of(i64, ptr), Arena.global()),
+                linker.upcallStub(self.findStatic(LibTiff.class, "mapProc", MethodType.methodType(int.class,
+                        MemorySegment.class, MemorySegment.class, MemorySegment.class)), FunctionDescriptor.of(i32, ptr,
+                                ptr, ptr),
+                        Arena.global()),
+                linker.upcallStub(self.findStatic(LibTiff.class, "unmapProc", MethodType.methodType(void.class,
+                        MemorySegment.class, MemorySegment.class, long.class)), FunctionDescriptor.ofVoid(ptr, ptr, i64),
+                        Arena.global()) };
     }
 
     /** The library, or empty (with one log line) where libtiff 4.5+ is not installed. */

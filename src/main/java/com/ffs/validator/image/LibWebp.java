@@ -21,9 +21,9 @@ final class LibWebp {
 
     private static final Logger LOG = Logger.getLogger(LibWebp.class);
     private static final List<String[]> LIBRARY_NAMES = List.of(
-            new String[] {"libwebp.so.7", "libwebpdemux.so.2"},
-            new String[] {"libwebp.so", "libwebpdemux.so"},
-            new String[] {"libwebp.7.dylib", "libwebpdemux.2.dylib"});
+            new String[] { "libwebp.so.7", "libwebpdemux.so.2" },
+            new String[] { "libwebp.so", "libwebpdemux.so" },
+            new String[] { "libwebp.7.dylib", "libwebpdemux.2.dylib" });
     /** WEBP_DEMUX_ABI_VERSION of libwebp 1.x; only the major byte is compared. */
     private static final int DEMUX_ABI = 0x0107;
     private static final int MODE_RGBA = 1;
@@ -96,7 +96,7 @@ final class LibWebp {
         if (ok == 0) {
             throw new IntakeException(IntakeError.DECODE_FAILED, "WebP header unreadable or damaged");
         }
-        return new int[] {wh.getAtIndex(ValueLayout.JAVA_INT, 0), wh.getAtIndex(ValueLayout.JAVA_INT, 1)};
+        return new int[] { wh.getAtIndex(ValueLayout.JAVA_INT, 0), wh.getAtIndex(ValueLayout.JAVA_INT, 1) };
     }
 
     /** Copies {@code bytes} into native memory owned by {@code arena}. */

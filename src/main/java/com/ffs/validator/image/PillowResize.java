@@ -8,18 +8,21 @@ import java.util.List;
  * A bit-exact port of Pillow's {@code ImagingResample} for 8-bit images ({@code libImaging/Resample.c}) that computes
  * one window of the output and holds no more than that window needs.
  *
- * <p>Separable convolution, antialiased when shrinking (the kernel widens by the scale factor), coefficients
+ * <p>
+ * Separable convolution, antialiased when shrinking (the kernel widens by the scale factor), coefficients
  * quantised to 22-bit fixed point, the horizontal pass first into an 8-bit intermediate, then the vertical pass.
  * Java's int cast truncates toward zero and {@code >>} is arithmetic, both as in C, so the arithmetic mirrors the C
  * code; integer sums wrap like C's, so the order of the additions cannot change a result.
  *
- * <p>Memory follows the window, not the target size or the source: coefficients exist only for the window's columns
+ * <p>
+ * Memory follows the window, not the target size or the source: coefficients exist only for the window's columns
  * and rows (evaluated on the fly where a table would be large), the horizontal pass fills a ring of the rows the
  * vertical pass reads next (or, where even that would be large, each row is added into the few output rows it feeds
  * and dropped), and window columns that read the same taps with the same weights are computed once. {@link Shape}
  * gives the bytes and the work of a resize from the sizes alone, before anything is allocated.
  *
- * <p>The inner loops are {@link ResizeKernels}, SIMD where the JVM has the Vector API; coefficients come from the
+ * <p>
+ * The inner loops are {@link ResizeKernels}, SIMD where the JVM has the Vector API; coefficients come from the
  * {@link CoefficientCache}; windows of one image that share their horizontal pass get it once
  * ({@link #resizeRegions}).
  */
@@ -38,11 +41,11 @@ public final class PillowResize {
      * small images.
      *
      * @param tableEntries largest weight table per axis (window length times taps); larger ones are evaluated per use
-     * @param ringBytes    largest ring of horizontally filtered rows; beyond it rows are accumulated as they come
-     * @param blockRows    rows filtered together when weights are evaluated per use (each chunk of weights serves
-     *                     all of them)
-     * @param chunk        weights evaluated at a time
-     * @param packedSpan   widest source span the red/blue-packed horizontal pass converts at once
+     * @param ringBytes largest ring of horizontally filtered rows; beyond it rows are accumulated as they come
+     * @param blockRows rows filtered together when weights are evaluated per use (each chunk of weights serves
+     *        all of them)
+     * @param chunk weights evaluated at a time
+     * @param packedSpan widest source span the red/blue-packed horizontal pass converts at once
      */
     record Limits(int tableEntries, int ringBytes, int blockRows, int chunk, int packedSpan) {
         static final Limits DEFAULT = new Limits(1 << 16, 1 << 20, 64, 1024, 1 << 14);
@@ -179,9 +182,11 @@ public final class PillowResize {
             this.limits = limits;
             boolean resampled = filter != Resample.NEAREST;
             horizontal = resampled && width != inWidth
-                    ? new Axis(inWidth, width, filter, left, regionWidth, limits) : null;
+                    ? new Axis(inWidth, width, filter, left, regionWidth, limits)
+                    : null;
             vertical = resampled && height != inHeight
-                    ? new Axis(inHeight, height, filter, top, regionHeight, limits) : null;
+                    ? new Axis(inHeight, height, filter, top, regionHeight, limits)
+                    : null;
             if (vertical != null) {
                 firstRow = vertical.start(0);
                 lastRow = vertical.end(regionHeight - 1);
@@ -506,7 +511,7 @@ public final class PillowResize {
                     map[i] = distinct++;
                 }
             }
-            return new int[][] {map, Arrays.copyOf(columns, distinct)};
+            return new int[][] { map, Arrays.copyOf(columns, distinct) };
         }
 
         private boolean sameAs(int i, int j) {

@@ -132,7 +132,7 @@ final class PillowUnpack {
         boolean rgba = mode == PillowMode.RGBA;
         boolean rgbx = mode == PillowMode.RGBX;
         return switch (raw) {
-            case "RGB" -> rgba ? null : bytes(24, 3, new int[] {0, 1, 2, -1});
+            case "RGB" -> rgba ? null : bytes(24, 3, new int[] { 0, 1, 2, -1 });
             case "RGB;R" -> mode == PillowMode.RGB ? new Found(24, (in, i, out, o, n) -> {
                 for (int p = 0; p < n; p++, i += 3, o += 4) {
                     out[o] = (byte) flip(in[i]);
@@ -141,11 +141,11 @@ final class PillowUnpack {
                     out[o + 3] = (byte) 255;
                 }
             }) : null;
-            case "BGR" -> rgba ? null : bytes(24, 3, new int[] {2, 1, 0, -1});
-            case "BGRX" -> rgba ? null : bytes(32, 4, new int[] {2, 1, 0, -1});
-            case "XBGR" -> rgba ? null : bytes(32, 4, new int[] {3, 2, 1, -1});
-            case "BGRA" -> rgba ? bytes(32, 4, new int[] {2, 1, 0, 3}) : null;
-            case "ABGR" -> rgba ? bytes(32, 4, new int[] {3, 2, 1, 0}) : null;
+            case "BGR" -> rgba ? null : bytes(24, 3, new int[] { 2, 1, 0, -1 });
+            case "BGRX" -> rgba ? null : bytes(32, 4, new int[] { 2, 1, 0, -1 });
+            case "XBGR" -> rgba ? null : bytes(32, 4, new int[] { 3, 2, 1, -1 });
+            case "BGRA" -> rgba ? bytes(32, 4, new int[] { 2, 1, 0, 3 }) : null;
+            case "ABGR" -> rgba ? bytes(32, 4, new int[] { 3, 2, 1, 0 }) : null;
             case "RGBX" -> rgba ? null : copy4(0);
             case "RGBXX" -> rgbx ? copy4(1) : null;
             case "RGBXXX" -> rgbx ? copy4(2) : null;
@@ -272,14 +272,12 @@ final class PillowUnpack {
             for (int p = 0; p < n; p++, i += size, o += 4) {
                 int v;
                 if (size == 2) {
-                    int u = bigEndian ? (in[i] & 0xFF) << 8 | (in[i + 1] & 0xFF) : (in[i] & 0xFF) | (in[i + 1] & 0xFF)
-                            << 8;
+                    int u = bigEndian ? (in[i] & 0xFF) << 8 | (in[i + 1] & 0xFF) : (in[i] & 0xFF) | (in[i + 1] & 0xFF) << 8;
                     v = signed ? (short) u : u;
                 } else {
                     v = bigEndian ? (in[i] & 0xFF) << 24 | (in[i + 1] & 0xFF) << 16 | (in[i + 2] & 0xFF) << 8
                             | (in[i + 3] & 0xFF)
-                            : (in[i] & 0xFF) | (in[i + 1] & 0xFF) << 8 | (in[i + 2] & 0xFF) << 16 | (in[i + 3] & 0xFF)
-                                    << 24;
+                            : (in[i] & 0xFF) | (in[i + 1] & 0xFF) << 8 | (in[i + 2] & 0xFF) << 16 | (in[i + 3] & 0xFF) << 24;
                 }
                 out[o] = (byte) v;
                 out[o + 1] = (byte) (v >> 8);

@@ -80,7 +80,7 @@ public final class Preprocessor {
      * {@link Preprocessing} of several models allocates at most the sum of their bounds.
      *
      * @throws IntakeException {@code IMAGE_TOO_LARGE} when the image cannot be preprocessed exactly within
-     *                         {@link #MAX_WORK}, or its resized size does not fit an int
+     *         {@link #MAX_WORK}, or its resized size does not fit an int
      */
     public static long workingBytes(int width, int height, PreprocessorConfig cfg) {
         Plan plan = plan(width, height, cfg);
@@ -181,20 +181,20 @@ public final class Preprocessor {
     /** The size the resize step produces, as {@code (width, height)}. */
     static int[] resizedSize(RgbImage image, PreprocessorConfig cfg) {
         long[] size = resizedSize(image.width(), image.height(), cfg);
-        return new int[] {Math.toIntExact(size[0]), Math.toIntExact(size[1])};
+        return new int[] { Math.toIntExact(size[0]), Math.toIntExact(size[1]) };
     }
 
     private static long[] resizedSize(int w, int h, PreprocessorConfig cfg) {
         return switch (cfg.resizeMode()) {
-            case NONE -> new long[] {w, h};
-            case EXACT -> new long[] {cfg.resizeWidth(), cfg.resizeHeight()};
+            case NONE -> new long[] { w, h };
+            case EXACT -> new long[] { cfg.resizeWidth(), cfg.resizeHeight() };
             case SHORTEST_EDGE -> {
                 int s = cfg.shortestEdge();
                 // transformers' get_resize_output_image_size: int(size * long / short), truncated.
                 if (w <= h) {
-                    yield new long[] {s, (long) ((double) ((long) s * h) / w)};
+                    yield new long[] { s, (long) ((double) ((long) s * h) / w) };
                 }
-                yield new long[] {(long) ((double) ((long) s * w) / h), s};
+                yield new long[] { (long) ((double) ((long) s * w) / h), s };
             }
         };
     }

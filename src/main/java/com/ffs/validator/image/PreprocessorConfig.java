@@ -8,20 +8,20 @@ import com.fasterxml.jackson.databind.JsonNode;
  * A Hugging Face image processor's settings, read from {@code preprocessor_config.json} with Hugging Face's keys and
  * the defaults of the processor class it names. Nothing about a model's preprocessing lives in code.
  *
- * @param resizeMode    how {@code size} is interpreted
- * @param resizeHeight  target height for {@link ResizeMode#EXACT}
- * @param resizeWidth   target width for {@link ResizeMode#EXACT}
- * @param shortestEdge  target shortest edge for {@link ResizeMode#SHORTEST_EDGE}
- * @param resample      Pillow filter used by the resize
- * @param centerCrop    whether a centre crop follows the resize
- * @param cropHeight    crop height
- * @param cropWidth     crop width
- * @param rescale       whether pixel values are multiplied by {@code rescaleFactor}
+ * @param resizeMode how {@code size} is interpreted
+ * @param resizeHeight target height for {@link ResizeMode#EXACT}
+ * @param resizeWidth target width for {@link ResizeMode#EXACT}
+ * @param shortestEdge target shortest edge for {@link ResizeMode#SHORTEST_EDGE}
+ * @param resample Pillow filter used by the resize
+ * @param centerCrop whether a centre crop follows the resize
+ * @param cropHeight crop height
+ * @param cropWidth crop width
+ * @param rescale whether pixel values are multiplied by {@code rescaleFactor}
  * @param rescaleFactor usually 1/255
- * @param normalize     whether {@code (x - mean) / std} is applied
- * @param mean          per-channel mean, RGB order
- * @param std           per-channel standard deviation, RGB order
- * @param convertRgb    whether the processor converts to RGB first (always true here: every image is decoded to RGB)
+ * @param normalize whether {@code (x - mean) / std} is applied
+ * @param mean per-channel mean, RGB order
+ * @param std per-channel standard deviation, RGB order
+ * @param convertRgb whether the processor converts to RGB first (always true here: every image is decoded to RGB)
  */
 public record PreprocessorConfig(
         ResizeMode resizeMode,
@@ -49,9 +49,9 @@ public record PreprocessorConfig(
         SHORTEST_EDGE
     }
 
-    private static final float[] IMAGENET_STANDARD = {0.5f, 0.5f, 0.5f};
-    private static final float[] OPENAI_CLIP_MEAN = {0.48145466f, 0.4578275f, 0.40821073f};
-    private static final float[] OPENAI_CLIP_STD = {0.26862954f, 0.26130258f, 0.27577711f};
+    private static final float[] IMAGENET_STANDARD = { 0.5f, 0.5f, 0.5f };
+    private static final float[] OPENAI_CLIP_MEAN = { 0.48145466f, 0.4578275f, 0.40821073f };
+    private static final float[] OPENAI_CLIP_STD = { 0.26862954f, 0.26130258f, 0.27577711f };
 
     /** Height of the tensor this configuration produces. */
     public int outputHeight() {
@@ -204,7 +204,7 @@ public record PreprocessorConfig(
         JsonNode v = json.get(key);
         if (v != null && v.isNumber()) {
             float f = (float) v.asDouble();
-            return new float[] {f, f, f};
+            return new float[] { f, f, f };
         }
         if (v == null || !v.isArray() || v.size() != 3) {
             throw new IllegalArgumentException("'" + key + "' must be a list of 3 numbers, got " + v);

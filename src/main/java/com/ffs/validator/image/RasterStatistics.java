@@ -6,19 +6,20 @@ import java.util.Arrays;
  * Measurements of how an image looks, taken on a copy of fixed size ({@value #SIDE} px on the longer side, grey as
  * Pillow's {@code convert("L")}) so that they do not depend on the resolution the photo was uploaded at.
  *
- * <p>Sharpness ranks {@value #TILE}-px tiles by the variance of their Laplacian and takes the
+ * <p>
+ * Sharpness ranks {@value #TILE}-px tiles by the variance of their Laplacian and takes the
  * {@value #PERCENTILE}th percentile: the sharpest twentieth of the picture decides, so a product in focus on a
  * plain studio background or before a soft-focus backdrop counts as sharp, while a shaken or out-of-focus photo
  * is soft everywhere. A variance over the whole image would be diluted by every plain area.
  *
  * @param laplacianVariance the {@value #PERCENTILE}th percentile over tiles of the variance of the 4-neighbour
- *                          Laplacian (grey levels 0..255)
- * @param sharpness         {@code laplacianVariance / (laplacianVariance + }{@value #SHARPNESS_HALF}{@code )}: 0
- *                          for a flat image, 0.5 at the variance {@value #SHARPNESS_HALF}, towards 1 for crisp detail
- * @param brightness        mean grey level, 0 (black) to 1 (white)
- * @param contrast          standard deviation of the grey levels over its largest possible value (127.5), 0 to 1
- * @param whiteBorder       share of near-white pixels (every channel at least {@value #NEAR_WHITE}) in the outer
- *                          {@value #BORDER_PERCENT} % of each side
+ *        Laplacian (grey levels 0..255)
+ * @param sharpness {@code laplacianVariance / (laplacianVariance + }{@value #SHARPNESS_HALF}{@code )}: 0
+ *        for a flat image, 0.5 at the variance {@value #SHARPNESS_HALF}, towards 1 for crisp detail
+ * @param brightness mean grey level, 0 (black) to 1 (white)
+ * @param contrast standard deviation of the grey levels over its largest possible value (127.5), 0 to 1
+ * @param whiteBorder share of near-white pixels (every channel at least {@value #NEAR_WHITE}) in the outer
+ *        {@value #BORDER_PERCENT} % of each side
  */
 public record RasterStatistics(double laplacianVariance, double sharpness, double brightness, double contrast,
         double whiteBorder) {

@@ -3,7 +3,7 @@ package com.ffs.validator.image;
 /**
  * An 8-bit RGB raster, pixels interleaved row by row (R, G, B), as Pillow holds an "RGB" image.
  *
- * @param width  width in pixels
+ * @param width width in pixels
  * @param height height in pixels
  * @param pixels {@code width * height * 3} bytes, unsigned
  */

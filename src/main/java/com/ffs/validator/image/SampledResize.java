@@ -5,7 +5,8 @@ import java.util.Arrays;
 /**
  * The cheap resizes behind the raster checks, where no model sees the pixels and Pillow parity buys nothing.
  *
- * <p>Shrinking averages a 2 x 2 grid of samples taken at the centres of the quarters of each output pixel's source
+ * <p>
+ * Shrinking averages a 2 x 2 grid of samples taken at the centres of the quarters of each output pixel's source
  * cell: an exact box filter up to a factor of 2, a sparse one beyond, so its cost follows the output size and not
  * the source (a 12 MP photo is read at about 3 million points instead of 12 million, and only the rows sampled are
  * touched). Enlarging interpolates bilinearly between pixel centres. Both allocate the output and two small index
@@ -53,9 +54,9 @@ public final class SampledResize {
     /** The source size scaled so that its longer side is {@code side} (the shorter at least 1). */
     public static int[] fitLongerSide(int width, int height, int side) {
         if (width >= height) {
-            return new int[] {side, (int) Math.max(1, Math.round((double) height * side / width))};
+            return new int[] { side, (int) Math.max(1, Math.round((double) height * side / width)) };
         }
-        return new int[] {(int) Math.max(1, Math.round((double) width * side / height)), side};
+        return new int[] { (int) Math.max(1, Math.round((double) width * side / height)), side };
     }
 
     private static RgbImage shrink(RgbImage in, int left, int top, int regionWidth, int regionHeight, int width,

@@ -165,7 +165,7 @@ final class TiffDecoder {
                 }
                 planes = bands;
             } else {
-                unpackers = new PillowUnpack.Unpacker[] {shuffle.unpacker()};
+                unpackers = new PillowUnpack.Unpacker[] { shuffle.unpacker() };
                 planes = 1;
             }
             if (s.tiled()) {

@@ -11,7 +11,8 @@ import java.util.Map;
  * format, fill order, bits per sample and extra samples, and a layout the table lacks is refused as Pillow refuses
  * it ("unknown pixel mode"), as are compressions Pillow does not know.
  *
- * <p>Memory is computed from the directory before anything is decoded: the image in its Pillow mode (at most four
+ * <p>
+ * Memory is computed from the directory before anything is decoded: the image in its Pillow mode (at most four
  * bytes a pixel), and for compressed files (decoded through libtiff) the file's copy in native memory, one decoded
  * strip or tile, the codec's working memory for it and the tag arrays; libtiff is told to refuse any single
  * allocation larger than what was reserved for it ({@link Directory#libtiffMaxAlloc()}).
@@ -56,23 +57,23 @@ final class TiffHeader {
     /**
      * Everything the decoder needs, as Pillow's {@code _setup} leaves it.
      *
-     * @param b              the file
-     * @param bigEndian      byte order
-     * @param width          image width
-     * @param height         image height
-     * @param mode           the Pillow mode
-     * @param rawmode        the raw mode Pillow unpacks with (before libtiff's native-order adjustments)
-     * @param compression    the Compression tag
-     * @param photometric    Pillow's photometric interpretation (6 for old-style JPEG whatever the tag says)
-     * @param planar         PlanarConfiguration (1 chunky, 2 planar)
-     * @param bandCount      samples Pillow counts for the photometric interpretation plus extra samples
-     * @param bitsPerPixel   the sum of BitsPerSample
-     * @param tiled          whether the data is in tiles
-     * @param offsets        StripOffsets or TileOffsets
-     * @param rowsPerStrip   RowsPerStrip (the height when absent)
-     * @param tileWidth      TileWidth, or the width
-     * @param tileLength     TileLength, or the height
-     * @param palette        the palette's bytes (high bytes of ColorMap), or null
+     * @param b the file
+     * @param bigEndian byte order
+     * @param width image width
+     * @param height image height
+     * @param mode the Pillow mode
+     * @param rawmode the raw mode Pillow unpacks with (before libtiff's native-order adjustments)
+     * @param compression the Compression tag
+     * @param photometric Pillow's photometric interpretation (6 for old-style JPEG whatever the tag says)
+     * @param planar PlanarConfiguration (1 chunky, 2 planar)
+     * @param bandCount samples Pillow counts for the photometric interpretation plus extra samples
+     * @param bitsPerPixel the sum of BitsPerSample
+     * @param tiled whether the data is in tiles
+     * @param offsets StripOffsets or TileOffsets
+     * @param rowsPerStrip RowsPerStrip (the height when absent)
+     * @param tileWidth TileWidth, or the width
+     * @param tileLength TileLength, or the height
+     * @param palette the palette's bytes (high bytes of ColorMap), or null
      * @param libtiffMaxAlloc the largest single allocation libtiff may make
      */
     record Directory(HeaderBytes b, boolean bigEndian, int width, int height, PillowMode mode, String rawmode,
@@ -137,9 +138,9 @@ final class TiffHeader {
         if (width > Integer.MAX_VALUE || height > Integer.MAX_VALUE) {
             throw new IntakeException(IntakeError.IMAGE_TOO_LARGE, "TIFF declares " + width + "x" + height);
         }
-        long[] sampleFormat = all(b, entries, SAMPLE_FORMAT, bigEndian, new long[] {1});
+        long[] sampleFormat = all(b, entries, SAMPLE_FORMAT, bigEndian, new long[] { 1 });
         if (sampleFormat.length > 1 && allEqual(sampleFormat, 1)) {
-            sampleFormat = new long[] {1};
+            sampleFormat = new long[] { 1 };
         }
         long samples = first(b, entries, SAMPLES_PER_PIXEL, bigEndian,
                 compression == OLD_JPEG && (photometric == 2 || photometric == 6) ? 3 : 1);
@@ -147,7 +148,7 @@ final class TiffHeader {
             throw b.unsupported("with " + samples + " samples a pixel (Pillow reads at most "
                     + MAX_SAMPLES_PER_PIXEL + ")");
         }
-        long[] bits = all(b, entries, BITS_PER_SAMPLE, bigEndian, new long[] {1});
+        long[] bits = all(b, entries, BITS_PER_SAMPLE, bigEndian, new long[] { 1 });
         long[] extra = all(b, entries, EXTRA_SAMPLES, bigEndian, new long[0]);
         int bandCount = (photometric == 2 || photometric == 6 || photometric == 8 ? 3 : photometric == 5 ? 4 : 1)
                 + extra.length;

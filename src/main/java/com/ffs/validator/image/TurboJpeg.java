@@ -18,7 +18,8 @@ import org.jboss.logging.Logger;
  * libjpeg's defaults, the accurate integer IDCT and fancy upsampling, as Pillow does, so pixels match Pillow's
  * built against the same libjpeg-turbo.
  *
- * <p>Only the TurboJPEG 2 functions are used; libjpeg-turbo 3 still exports them.
+ * <p>
+ * Only the TurboJPEG 2 functions are used; libjpeg-turbo 3 still exports them.
  */
 final class TurboJpeg {
 
@@ -80,8 +81,8 @@ final class TurboJpeg {
     }
 
     private static boolean pinsRegions() {
-        for (java.lang.management.GarbageCollectorMXBean gc
-                : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+        for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory
+                .getGarbageCollectorMXBeans()) {
             String name = gc.getName();
             if (!(name.startsWith("G1") || name.startsWith("ZGC") || name.startsWith("Shenandoah"))) {
                 return false;
@@ -99,7 +100,7 @@ final class TurboJpeg {
             return 1;
         }
         int scale = Math.min(width / side, height / side);
-        for (int s : new int[] {8, 4, 2}) {
+        for (int s : new int[] { 8, 4, 2 }) {
             if (scale >= s) {
                 return s;
             }

@@ -12,7 +12,8 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link ResizeKernels} on SIMD lanes of 32-bit ints through the Vector API: the same integer products and sums,
  * so the same bits, several at a time. Loaded only where the JVM runs with {@code jdk.incubator.vector}.
  *
- * <p>Horizontal pass: one output pixel at a time, {@code LANES / 4} taps per step. The source bytes of those taps
+ * <p>
+ * Horizontal pass: one output pixel at a time, {@code LANES / 4} taps per step. The source bytes of those taps
  * (RGB, 3 a pixel) are spread to 4 lanes a pixel, multiplied by the tap weights laid out the same way, and summed;
  * at the end the lanes of each channel are folded together. Vertical pass: {@code LANES} bytes of a row at a time,
  * each tap a multiply by one weight. Loads that would run past the end of an array fall back to the scalar loops.
@@ -21,13 +22,13 @@ final class VectorResizeKernels extends ResizeKernels {
 
     private static final VectorSpecies<Integer> INTS = IntVector.SPECIES_PREFERRED;
     static final int LANES = INTS.length();
-    private static final VectorSpecies<Byte> BYTES =
-            VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, LANES * 8)));
+    private static final VectorSpecies<Byte> BYTES = VectorSpecies.of(byte.class,
+            VectorShape.forBitSize(Math.max(64, LANES * 8)));
     /** Taps per horizontal step: four lanes a pixel. */
     private static final int TAPS = LANES / 4;
     /** Spreads {@code TAPS} RGB pixels to four bytes each (the fourth repeats blue and gets weight 0). */
-    private static final VectorShuffle<Byte> RGBX =
-            VectorShuffle.fromOp(BYTES, i -> i / 4 < TAPS ? 3 * (i / 4) + Math.min(i % 4, 2) : 0);
+    private static final VectorShuffle<Byte> RGBX = VectorShuffle.fromOp(BYTES,
+            i -> i / 4 < TAPS ? 3 * (i / 4) + Math.min(i % 4, 2) : 0);
     private static final VectorShuffle<Integer> SWAP4 = swap(4);
     private static final VectorShuffle<Integer> SWAP8 = swap(8);
     private static final VectorShuffle<Integer> SWAP16 = swap(16);
@@ -42,7 +43,8 @@ final class VectorResizeKernels extends ResizeKernels {
     private static final IntVector QUARTERS_LO = indexes(0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
     private static final IntVector QUARTERS_HI = indexes(4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31);
     private static final VectorShuffle<Byte> RGB = FOLD_FOUR
-            ? VectorShuffle.fromValues(BYTES, 0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, 15, 15, 15, 15) : null;
+            ? VectorShuffle.fromValues(BYTES, 0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, 15, 15, 15, 15)
+            : null;
     private static final VectorMask<Byte> FIRST_12 = FOLD_FOUR ? BYTES.indexInRange(0, 12) : null;
 
     private VectorResizeKernels() {

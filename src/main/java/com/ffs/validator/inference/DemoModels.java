@@ -85,8 +85,8 @@ public final class DemoModels {
 
     private static void writeNsfw(Path dir) throws IOException {
         // Rows are the mean R, G, B; columns the logits of normal and nsfw.
-        float[] w = {0f, 3f, 0f, -1.5f, 0f, -1.5f};
-        float[] b = {0f, -1f};
+        float[] w = { 0f, 3f, 0f, -1.5f, 0f, -1.5f };
+        float[] b = { 0f, -1f };
         byte[] graph = colourProjection("demo-nsfw", w, b, 2, "logits");
         Files.write(dir.resolve("model.onnx"), graph);
         ObjectNode config = demoConfig("demo/nsfw_image_detection");
@@ -186,11 +186,11 @@ public final class DemoModels {
                 .input(ModelKind.TEXT_INPUT, OnnxGraphWriter.INT64, null, (long) length)
                 .output("text_embeds", OnnxGraphWriter.FLOAT, null, (long) dim)
                 .floats("word_vectors", table, vocab, dim)
-                .longs("sequence_axis", new long[] {1}, 1)
+                .longs("sequence_axis", new long[] { 1 }, 1)
                 .node("Gather", List.of("word_vectors", ModelKind.TEXT_INPUT), List.of("tokens"));
         if (withMask) {
             g.input(ModelKind.TEXT_MASK_INPUT, OnnxGraphWriter.INT64, null, (long) length)
-                    .longs("feature_axis", new long[] {2}, 1)
+                    .longs("feature_axis", new long[] { 2 }, 1)
                     .node("Cast", List.of(ModelKind.TEXT_MASK_INPUT), List.of("mask_f"),
                             OnnxGraphWriter.intAttr("to", OnnxGraphWriter.FLOAT))
                     .node("Unsqueeze", List.of("mask_f", "feature_axis"), List.of("mask_3d"))

@@ -24,16 +24,19 @@ import io.opentelemetry.context.Scope;
  * Collects single images from any number of threads into batches for one model, like Triton's dynamic batcher: a
  * batch runs when it holds {@code maxBatchSize} images or when its oldest image has waited {@code maxQueueDelay}.
  *
- * <p>Callers write their preprocessed image straight into a slot of the batch's direct buffer, which becomes the
+ * <p>
+ * Callers write their preprocessed image straight into a slot of the batch's direct buffer, which becomes the
  * ONNX Runtime input without a copy. Buffers come from a fixed pool, so the queue is bounded: when every buffer is
  * taken, {@link #submit} refuses (or, for callers that must not fail, waits). Each image's future gets exactly its
  * own row of the output.
  *
- * <p>Like Triton, a batch is formed when it can run: a dispatcher first takes a run slot (shared by all models, as many
+ * <p>
+ * Like Triton, a batch is formed when it can run: a dispatcher first takes a run slot (shared by all models, as many
  * as the device runs at once) and only then closes the open batch, so while other batches run, images keep joining
  * it up to {@code maxBatchSize}.
  *
- * <p>A batch's rows are copied out of the run, then the run slot and the buffer are given back, and only then are
+ * <p>
+ * A batch's rows are copied out of the run, then the run slot and the buffer are given back, and only then are
  * the images' futures completed, on the {@code completions} executor: whatever callers chain onto them (scores,
  * responses) never runs on a dispatcher while it holds a run slot, and a slow caller never stalls the model.
  */
@@ -84,10 +87,10 @@ final class DynamicBatcher implements AutoCloseable {
     }
 
     /**
-     * @param runSlots    permits to run a batch, shared by the batchers of all models so that at most as many batches
-     *                    run at once as the device takes; a batcher takes its batch only once it holds a permit
+     * @param runSlots permits to run a batch, shared by the batchers of all models so that at most as many batches
+     *        run at once as the device takes; a batcher takes its batch only once it holds a permit
      * @param completions completes the images' futures once a batch has run; when it refuses (full or shut down) the
-     *                    dispatcher completes them itself, after it has given its run slot back
+     *        dispatcher completes them itself, after it has given its run slot back
      */
     DynamicBatcher(String name, int itemSize, int maxBatchSize, Duration maxQueueDelay, int maxQueuedImages,
             int instances, Semaphore runSlots, BatchRunner runner, BatchListener listener, Executor completions) {

@@ -135,17 +135,22 @@ public interface InferenceConfig {
 
     /** The processing device. */
     enum Device {
-        AUTO, CUDA, CPU
+        AUTO,
+        CUDA,
+        CPU
     }
 
     /** CUDA arena growth, ONNX Runtime's {@code arena_extend_strategy}. */
     enum ArenaExtendStrategy {
-        NEXT_POWER_OF_TWO, SAME_AS_REQUESTED
+        NEXT_POWER_OF_TWO,
+        SAME_AS_REQUESTED
     }
 
     /** cuDNN convolution algorithm search, ONNX Runtime's {@code cudnn_conv_algo_search}. */
     enum CudnnConvAlgoSearch {
-        EXHAUSTIVE, HEURISTIC, DEFAULT
+        EXHAUSTIVE,
+        HEURISTIC,
+        DEFAULT
     }
 
     /** A dynamic batcher's limits, like Triton's dynamic_batching. */

@@ -39,7 +39,8 @@ import io.quarkus.logging.Log;
  * Owns ONNX Runtime: one environment, one session per graph, loaded once, with a dynamic batcher per image model.
  * Only plain Java arrays leave this class; tensors and results are closed inside the call that made them.
  *
- * <p>Thread-safe without locks. Everything the engine holds is one immutable {@link Snapshot} behind one atomic
+ * <p>
+ * Thread-safe without locks. Everything the engine holds is one immutable {@link Snapshot} behind one atomic
  * reference: readers take it once and see one consistent state, and every change (a model loaded, ready, failed,
  * closed) is a compare-and-set from the snapshot it replaces. {@link #load()} runs once, on the start-up thread, and
  * owns what it opens until it publishes the READY snapshot; every other method may be called from any thread.
@@ -58,9 +59,9 @@ public class InferenceEngine {
      * The engine's state at one moment.
      *
      * @param statuses the models loaded so far, in load order
-     * @param loaded   what serves requests; present once READY (and kept when a fatal error follows), null after close
-     * @param failure  why the engine failed, when it did
-     * @param closed   whether the engine was closed; a load still running then closes what it opened
+     * @param loaded what serves requests; present once READY (and kept when a fatal error follows), null after close
+     * @param failure why the engine failed, when it did
+     * @param closed whether the engine was closed; a load still running then closes what it opened
      */
     private record Snapshot(EngineState state, List<ModelStatus> statuses, Loaded loaded, String failure,
             boolean closed) {
@@ -254,7 +255,8 @@ public class InferenceEngine {
 
     /** A queued text request; completes its future however it ends, also when it is dropped at shutdown. */
     private record TextTask(CompletableFuture<float[][]> rows, java.util.function.Supplier<float[][]> work)
-            implements Runnable {
+            implements
+                Runnable {
         @Override
         public void run() {
             if (rows.isDone()) {

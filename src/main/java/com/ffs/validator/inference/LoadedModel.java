@@ -144,7 +144,7 @@ final class LoadedModel implements AutoCloseable {
             if (!(in.getInfo() instanceof TensorInfo t) || t.type != OnnxJavaType.FLOAT || t.getShape().length != 4) {
                 throw new ModelLoadException(graph + ": input '" + input + "' must be a float32 tensor "
                         + "[N,3,H,W], got " + in.getInfo() + (graph.equals(dir.imageGraph()) ? ""
-                        : " (an fp16 graph must keep float32 inputs and outputs)"));
+                                : " (an fp16 graph must keep float32 inputs and outputs)"));
             }
             long[] shape = t.getShape();
             PreprocessorConfig pre = dir.preprocessing();
@@ -168,7 +168,7 @@ final class LoadedModel implements AutoCloseable {
     private float[][] runImages(FloatBuffer batch, int count) throws OrtException {
         probe.beforeRun(dir.kind(), count);
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OnnxTensor input = OnnxTensor.createTensor(env, batch, new long[] {count, 3, height, width});
+        try (OnnxTensor input = OnnxTensor.createTensor(env, batch, new long[] { count, 3, height, width });
                 OrtSession.Result result = image.session().run(Map.of(imageInput, input), Set.of(imageOutput),
                         runOptions)) {
             return OrtCalls.rows(result, imageOutput, count);

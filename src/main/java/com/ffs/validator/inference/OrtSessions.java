@@ -39,7 +39,9 @@ final class OrtSessions {
 
     /** The execution provider serving the models. */
     enum Provider {
-        CPU, CUDA, TENSORRT;
+        CPU,
+        CUDA,
+        TENSORRT;
 
         boolean gpu() {
             return this != CPU;

@@ -13,11 +13,11 @@ import com.fasterxml.jackson.databind.JsonNode;
  * A model folder's {@code reference_outputs.json}: sample images (PNG) and texts with the outputs the export's
  * PyTorch pipeline gave for them. The service runs its own pipeline on the same inputs at start-up and compares.
  *
- * @param file   where it was read from
- * @param model  the model id the export wrote
+ * @param file where it was read from
+ * @param model the model id the export wrote
  * @param source what produced the numbers (libraries and versions)
  * @param images sample images with their expected image-graph output rows
- * @param texts  sample texts with their expected text-graph output rows (empty for models without a text tower)
+ * @param texts sample texts with their expected text-graph output rows (empty for models without a text tower)
  */
 public record ReferenceOutputs(Path file, String model, String source, List<ImageSample> images,
         List<TextSample> texts) {

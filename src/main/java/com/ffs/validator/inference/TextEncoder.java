@@ -28,7 +28,7 @@ final class TextEncoder implements AutoCloseable {
 
     /**
      * @param fixedLength the graph's sequence length, or -1 when its axis is dynamic (then the tokenizer's fixed
-     *                    padding length, else the longest text in the batch)
+     *        padding length, else the longest text in the batch)
      */
     TextEncoder(Path tokenizerJson, int fixedLength, Integer configPadId, TextCleaner cleaner) {
         JsonNode padding;

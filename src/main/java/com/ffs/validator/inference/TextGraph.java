@@ -87,7 +87,7 @@ final class TextGraph implements AutoCloseable {
     float[][] run(List<String> texts) throws OrtException {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         TextEncoder.Batch batch = encoder.encode(texts);
-        long[] shape = {batch.count(), batch.length()};
+        long[] shape = { batch.count(), batch.length() };
         Map<String, OnnxTensor> inputs = new HashMap<>();
         try {
             inputs.put(idsInput, tensor(env, batch.ids(), shape));

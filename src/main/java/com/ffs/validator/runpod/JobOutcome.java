@@ -5,9 +5,9 @@ import com.ffs.validator.validation.ValidationResponse;
 /**
  * How a job ended: an output, or an error message for RunPod's {@code error} string.
  *
- * @param output     the result when the job succeeded
- * @param error      why it failed
- * @param errorType  a short class of failure (e.g. RequestException) for RunPod's error report
+ * @param output the result when the job succeeded
+ * @param error why it failed
+ * @param errorType a short class of failure (e.g. RequestException) for RunPod's error report
  */
 public record JobOutcome(ValidationResponse output, String error, String errorType) {
 

@@ -10,8 +10,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BinaryOperator;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BinaryOperator;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,7 +26,8 @@ import io.quarkus.logging.Log;
  * {@code validator.runpod.result-retention} and a synchronous one's for {@code validator.runpod.runsync-retention};
  * when the store is full, results already handed back by /runsync make room first.
  *
- * <p>The store's capacity is a semaphore of {@code validator.runpod.max-jobs} permits: a job holds one from submit
+ * <p>
+ * The store's capacity is a semaphore of {@code validator.runpod.max-jobs} permits: a job holds one from submit
  * until it is forgotten, so the bound holds under concurrent submits. A job thread stays with its job until the job's
  * work has ended, also after a cancel, so that no more than {@code concurrency} jobs' work runs at once.
  */

@@ -37,12 +37,14 @@ import io.quarkus.logging.Log;
  * answers and I/O errors; keeps a heartbeat that names the jobs in flight; and long-polls RunPod's stop channel.
  * Answers without a job and errors are followed by waits, never by an immediate retry.
  *
- * <p>Every taken job is answered once: by its result, by its deadline ({@code validator.runpod.job-timeout}: its work
+ * <p>
+ * Every taken job is answered once: by its result, by its deadline ({@code validator.runpod.job-timeout}: its work
  * is cancelled and a {@code TimeoutError} posted), by the drain, or not at all when RunPod stopped it through the
  * stop channel. A job's slot is freed only once its answer is posted and its work has ended, so that no more than
  * {@code concurrency} jobs ever run.
  *
- * <p>{@link #drain()} (on SIGTERM) stops taking, aborts the open long-polls, lets the jobs in flight finish and post
+ * <p>
+ * {@link #drain()} (on SIGTERM) stops taking, aborts the open long-polls, lets the jobs in flight finish and post
  * their results within the grace period, fails those that cannot, waits for result posts still retrying, and stops
  * the heartbeat last. A fatal engine error, or a take loop that dies, ends the worker: results carry
  * {@code "stopPod": true} so that RunPod refreshes it, one "unhealthy" report goes to the heartbeat URL, and the
@@ -122,8 +124,8 @@ final class QueueWorker {
     private Thread takeThread;
 
     /**
-     * @param runner         runs one job (blocking), as {@link JobRunner#run(JsonNode, JobControl)} does
-     * @param version        the RunPod protocol version, for heartbeats and reports
+     * @param runner runs one job (blocking), as {@link JobRunner#run(JsonNode, JobControl)} does
+     * @param version the RunPod protocol version, for heartbeats and reports
      * @param exitAfterFatal ends the process once a fatal error has been reported
      */
     QueueWorker(RunPodConfig config, RunPodEnvironment env, RunPodClient client, ResultBodies bodies, Runner runner,

@@ -14,18 +14,18 @@ import java.util.function.Function;
  * The variables RunPod sets in a worker, read once at start-up. They are looked up by their exact names through the
  * application's configuration, so environment variables, system properties and test overrides all work.
  *
- * @param getJob          RUNPOD_WEBHOOK_GET_JOB, the job-take URL template; its presence means "queue worker"
- * @param postOutput      RUNPOD_WEBHOOK_POST_OUTPUT, the job-done URL template
- * @param ping            RUNPOD_WEBHOOK_PING, the heartbeat URL template
- * @param pingInterval    RUNPOD_PING_INTERVAL (milliseconds, default 10000)
- * @param apiKey          RUNPOD_AI_API_KEY, sent raw as Authorization
- * @param workerId        RUNPOD_POD_ID, or a random id when unset
- * @param hostname        RUNPOD_POD_HOSTNAME, or "unknown"
- * @param gpuTypeId       RUNPOD_GPU_TYPE_ID, substituted where a template names it
- * @param port            PORT: set means "load-balancing worker" (when no queue variables are set)
- * @param portHealth      PORT_HEALTH: where RunPod's load balancer polls the health path
+ * @param getJob RUNPOD_WEBHOOK_GET_JOB, the job-take URL template; its presence means "queue worker"
+ * @param postOutput RUNPOD_WEBHOOK_POST_OUTPUT, the job-done URL template
+ * @param ping RUNPOD_WEBHOOK_PING, the heartbeat URL template
+ * @param pingInterval RUNPOD_PING_INTERVAL (milliseconds, default 10000)
+ * @param apiKey RUNPOD_AI_API_KEY, sent raw as Authorization
+ * @param workerId RUNPOD_POD_ID, or a random id when unset
+ * @param hostname RUNPOD_POD_HOSTNAME, or "unknown"
+ * @param gpuTypeId RUNPOD_GPU_TYPE_ID, substituted where a template names it
+ * @param port PORT: set means "load-balancing worker" (when no queue variables are set)
+ * @param portHealth PORT_HEALTH: where RunPod's load balancer polls the health path
  * @param healthCheckPath HEALTH_CHECK_PATH, default /ping
- * @param testInput       RUNPOD_TEST_INPUT: the one-shot job file, or inline JSON
+ * @param testInput RUNPOD_TEST_INPUT: the one-shot job file, or inline JSON
  */
 public record RunPodEnvironment(Optional<String> getJob, Optional<String> postOutput, Optional<String> ping,
         Duration pingInterval, String apiKey, String workerId, String hostname, Optional<String> gpuTypeId,
@@ -77,7 +77,7 @@ public record RunPodEnvironment(Optional<String> getJob, Optional<String> postOu
      * non-root user does not have; RunPod's load balancer uses PORT 80 unless the endpoint sets it.
      *
      * @param unprivilegedPortStart the lowest port any process may listen on
-     * @param mayBindPrivileged     whether this process holds CAP_NET_BIND_SERVICE
+     * @param mayBindPrivileged whether this process holds CAP_NET_BIND_SERVICE
      */
     Optional<String> portProblem(int unprivilegedPortStart, boolean mayBindPrivileged) {
         if (mayBindPrivileged) {

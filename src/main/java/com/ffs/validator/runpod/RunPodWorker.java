@@ -31,7 +31,8 @@ import sun.misc.Signal;
  * picks the mode from RunPod's environment as runpod-python does, runs the {@link QueueWorker}, the load balancer's
  * health path or the one-shot test input, and turns SIGTERM into a graceful drain that ends with exit code 0.
  *
- * <p>The health path ({@code HEALTH_CHECK_PATH}, default {@code /ping}) is served on the HTTP port in every profile,
+ * <p>
+ * The health path ({@code HEALTH_CHECK_PATH}, default {@code /ping}) is served on the HTTP port in every profile,
  * and on {@code PORT_HEALTH} by a listener of its own when the load balancer polls another port: 204 while models
  * load, 200 when ready, 503 after a fatal error or once draining.
  */
@@ -121,7 +122,8 @@ public class RunPodWorker {
         switch (status) {
             case 200 -> response.putHeader("Content-Type", "application/json").end("{\"status\":\"ready\"}");
             case 503 -> response.putHeader("Content-Type", "application/json").end(failure.isPresent()
-                    ? "{\"status\":\"failed\"}" : "{\"status\":\"draining\"}");
+                    ? "{\"status\":\"failed\"}"
+                    : "{\"status\":\"draining\"}");
             default -> response.end();
         }
     }
@@ -209,7 +211,7 @@ public class RunPodWorker {
         if (LaunchMode.current() != LaunchMode.NORMAL) {
             return;
         }
-        for (String name : new String[] {"TERM", "INT"}) {
+        for (String name : new String[] { "TERM", "INT" }) {
             Signal.handle(new Signal(name), signal -> {
                 draining = true;
                 Log.infof("SIG%s received: draining, then exiting", signal.getName());

@@ -21,18 +21,21 @@ import com.ffs.validator.inference.ModelKind;
  * images, two CPU cores a few dozen. The image cap ({@code validator.request.max-in-flight-images}) still bounds
  * memory.
  *
- * <p>A request that may not start now is either refused with its expected wait (the native API: 503 and an honest
+ * <p>
+ * A request that may not start now is either refused with its expected wait (the native API: 503 and an honest
  * {@code Retry-After}) or queued, first come first served, until the work ahead of it has drained (RunPod jobs, bulk
  * runs). Queued requests hold no thread; at most {@link #MAX_WAITING} wait, more are refused. An idle service admits
  * any request, however large, so that a request bigger than the queue time still runs.
  *
- * <p>Refused requests get turns: each refusal books the refused work after the work already booked, and its
+ * <p>
+ * Refused requests get turns: each refusal books the refused work after the work already booked, and its
  * {@code Retry-After} is the time until its turn, so refused callers come back one after another, not all at the
  * same second. Until a turn is due, newcomers are admitted only into room that no turn due within the queue time was
  * promised; a caller coming back at its turn takes the earliest due one. A turn nobody comes back for is forgotten
  * after {@link #APPOINTMENT_GRACE}; at most {@link #MAX_APPOINTMENTS} are kept.
  *
- * <p>Thread-safe: one lock guards the counters and the queue; granting runs outside it.
+ * <p>
+ * Thread-safe: one lock guards the counters and the queue; granting runs outside it.
  */
 final class AdmissionControl {
 
@@ -202,7 +205,7 @@ final class AdmissionControl {
      * Admits {@code count} images needing {@code models} now, or refuses.
      *
      * @throws Refused when the images would wait longer than the queue time, the image cap is reached, or requests
-     *                 that queued earlier still wait
+     *         that queued earlier still wait
      */
     Ticket admitNow(int count, Set<ModelKind> models) {
         Work work = weigh(count, models);

@@ -163,7 +163,7 @@ public class CodesCheck {
             return false;
         }
         int end = s.length();
-        for (char c : new char[] {'/', '?', '#'}) {
+        for (char c : new char[] { '/', '?', '#' }) {
             int i = s.indexOf(c);
             if (i >= 0) {
                 end = Math.min(end, i);

@@ -14,8 +14,8 @@ final class FashionCheck {
 
     /**
      * @param promptEmbeddings text embeddings, fashion prompts first
-     * @param fashionPrompts   how many of them are fashion prompts
-     * @param logitScale       the multiplier itself (about 100 for CLIP)
+     * @param fashionPrompts how many of them are fashion prompts
+     * @param logitScale the multiplier itself (about 100 for CLIP)
      */
     FashionCheck(float[][] promptEmbeddings, int fashionPrompts, double logitScale) {
         if (fashionPrompts <= 0 || fashionPrompts >= promptEmbeddings.length) {

@@ -1,25 +1,25 @@
 package com.ffs.validator.validation;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
-
 /**
  * One image's outcome, in the seed's shape: the fields the action asked for, or an error.
  *
- * @param url        the image as sent (inline data shortened)
- * @param nsfw       the NSFW verdict
- * @param fashion    the fashion verdict
- * @param embedding  the L2-normalised SigLIP embedding
+ * @param url the image as sent (inline data shortened)
+ * @param nsfw the NSFW verdict
+ * @param fashion the fashion verdict
+ * @param embedding the L2-normalised SigLIP embedding
  * @param similarity the image against the request's texts and reference image (similarity action)
- * @param quality    size, sharpness, brightness, contrast, white border and the verdict (check quality)
- * @param codes      the QR, Data Matrix and Aztec codes found (check codes); empty when there is none
- * @param error      why this image has no result
+ * @param quality size, sharpness, brightness, contrast, white border and the verdict (check quality)
+ * @param codes the QR, Data Matrix and Aztec codes found (check codes); empty when there is none
+ * @param error why this image has no result
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"url", "nsfw", "fashion", "embedding", "similarity", "quality", "codes", "error"})
+@JsonPropertyOrder({ "url", "nsfw", "fashion", "embedding", "similarity", "quality", "codes", "error" })
 @Schema(description = "One image's result; only the fields the action asks for, or error")
 public record ImageResult(
         @Schema(description = "The image reference as sent; inline data is shortened") String url,
@@ -28,8 +28,7 @@ public record ImageResult(
         @Schema(description = "L2-normalised SigLIP image embedding (768 floats for the real model)") float[] embedding,
         SimilarityResult similarity,
         QualityResult quality,
-        @Schema(description = "QR, Data Matrix and Aztec codes found in the image; empty when there is none")
-        java.util.List<CodeResult> codes,
+        @Schema(description = "QR, Data Matrix and Aztec codes found in the image; empty when there is none") java.util.List<CodeResult> codes,
         ImageError error) {
 
     static ImageResult failed(String url, ImageError error) {

@@ -7,7 +7,8 @@ import java.util.function.BiConsumer;
 /**
  * A request in progress: its answer, a way to stop it, and the moment its work has ended.
  *
- * <p>{@link #cancel} answers the request at once with a {@link CancelledException}; its images that have not started
+ * <p>
+ * {@link #cancel} answers the request at once with a {@link CancelledException}; its images that have not started
  * a stage leave the fetch queue, the decode queue and the batchers, and work already inside a stage (a download being
  * aborted, a decode, a running batch) ends and is discarded. {@link #settled()} completes once nothing of the request
  * is left in the service, whether it finished, failed or was cancelled: a caller that must bound concurrent work (a

@@ -20,7 +20,7 @@ public class QualityCheck {
 
     /**
      * @throws IllegalStateException when the limits contradict each other or leave their ranges (start-up fails,
-     *                               naming the property)
+     *         naming the property)
      */
     @Inject
     public QualityCheck(QualityConfig limits) {

@@ -24,7 +24,8 @@ import com.ffs.validator.inference.ReferenceOutputs;
  * requests do, its texts through the tokenizer and text graph, and every output row must stay within tolerance of
  * the reference. Models without the file are not checked.
  *
- * <p>Tolerances: classifier logits within {@value #LOGITS_MAX_ABS} of the reference (each value), embeddings at
+ * <p>
+ * Tolerances: classifier logits within {@value #LOGITS_MAX_ABS} of the reference (each value), embeddings at
  * cosine {@value #EMBEDDING_MIN_COSINE} or more; for fp16 graphs {@value #LOGITS_MAX_ABS_FP16} and
  * {@value #EMBEDDING_MIN_COSINE_FP16}.
  */

@@ -5,8 +5,19 @@ public final class RequestException extends RuntimeException {
 
     /** Machine-readable reason, sent as {@code code} next to the message. */
     public enum Code {
-        INVALID_JSON, INVALID_REQUEST, UNKNOWN_ACTION, NO_IMAGES, TOO_MANY_IMAGES, INVALID_THRESHOLD, NO_TEXTS,
-        TOO_MANY_TEXTS, INVALID_TEXT, NO_SIMILARITY_TARGET, INVALID_REFERENCE_IMAGE, INVALID_TIMEOUT, UNKNOWN_CHECK
+        INVALID_JSON,
+        INVALID_REQUEST,
+        UNKNOWN_ACTION,
+        NO_IMAGES,
+        TOO_MANY_IMAGES,
+        INVALID_THRESHOLD,
+        NO_TEXTS,
+        TOO_MANY_TEXTS,
+        INVALID_TEXT,
+        NO_SIMILARITY_TARGET,
+        INVALID_REFERENCE_IMAGE,
+        INVALID_TIMEOUT,
+        UNKNOWN_CHECK
     }
 
     private final Code code;

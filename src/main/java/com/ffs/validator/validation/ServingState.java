@@ -141,7 +141,8 @@ public class ServingState {
         return failure()
                 .map(f -> new UnavailableException(UnavailableException.Reason.MODELS_FAILED,
                         "models failed to load or broke at run time; the service log and /q/health/ready on the "
-                                + "management port say why", LOADING_RETRY))
+                                + "management port say why",
+                        LOADING_RETRY))
                 .orElseGet(() -> new UnavailableException(UnavailableException.Reason.MODELS_NOT_READY,
                         "models are still loading", LOADING_RETRY));
     }

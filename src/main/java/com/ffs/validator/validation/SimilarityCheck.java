@@ -20,11 +20,11 @@ final class SimilarityCheck {
     private final double logitBias;
 
     /**
-     * @param texts          the request's texts (may be empty)
+     * @param texts the request's texts (may be empty)
      * @param textEmbeddings their embeddings, in order (normalised here)
-     * @param reference      the reference image's embedding, or null (normalised here)
-     * @param logitScale     SigLIP's multiplier itself (not its logarithm), when the model has one
-     * @param logitBias      SigLIP's bias (0 when the model has none)
+     * @param reference the reference image's embedding, or null (normalised here)
+     * @param logitScale SigLIP's multiplier itself (not its logarithm), when the model has one
+     * @param logitBias SigLIP's bias (0 when the model has none)
      */
     SimilarityCheck(List<String> texts, float[][] textEmbeddings, float[] reference, OptionalDouble logitScale,
             double logitBias) {

@@ -2,15 +2,15 @@ package com.ffs.validator.validation;
 
 import java.util.List;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * One image scored by the {@code similarity} action, in the SigLIP space.
  *
- * @param texts          one score per request text, in request order (absent when the request had no texts)
+ * @param texts one score per request text, in request order (absent when the request had no texts)
  * @param referenceImage the score against the request's reference image (absent when it had none)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -22,10 +22,10 @@ public record SimilarityResult(
     /**
      * The image against one text.
      *
-     * @param text        the text as sent
-     * @param cosine      cosine similarity of the L2-normalised embeddings, -1..1 (use it to rank)
+     * @param text the text as sent
+     * @param cosine cosine similarity of the L2-normalised embeddings, -1..1 (use it to rank)
      * @param probability SigLIP's sigmoid(logit_scale * cosine + logit_bias), 0..1: how likely the model deems the
-     *                    pair a match, each text on its own (not a softmax over the texts)
+     *        pair a match, each text on its own (not a softmax over the texts)
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @Schema(name = "TextScore")

@@ -11,7 +11,5 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  */
 @Schema(description = "Texts to embed in the SigLIP space (the space of the image embeddings)")
 public record TextEmbeddingRequest(
-        @Schema(description = "Texts to embed; cleaned as the model was trained (lower case, punctuation removed)",
-                required = true, examples = "[\"red floral summer dress\", \"white leather sneakers\"]")
-        List<String> texts) {
+        @Schema(description = "Texts to embed; cleaned as the model was trained (lower case, punctuation removed)", required = true, examples = "[\"red floral summer dress\", \"white leather sneakers\"]") List<String> texts) {
 }

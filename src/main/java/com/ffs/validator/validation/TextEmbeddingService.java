@@ -43,7 +43,7 @@ public class TextEmbeddingService {
     /**
      * Starts embedding the request's texts.
      *
-     * @throws RequestException     for a malformed request
+     * @throws RequestException for a malformed request
      * @throws UnavailableException when models are not ready, or the text queue is full
      */
     public Pending<TextEmbeddingResponse> embed(TextEmbeddingRequest request) {

@@ -106,7 +106,7 @@ public class ValidationService {
     /**
      * Runs a request.
      *
-     * @throws RequestException     for a malformed request (before any work starts)
+     * @throws RequestException for a malformed request (before any work starts)
      * @throws UnavailableException when models are not ready, or when busy under {@link Admission#REJECT_WHEN_BUSY}
      */
     public CompletableFuture<ValidationResponse> validate(ValidationRequest request, Admission mode) {
@@ -117,7 +117,7 @@ public class ValidationService {
      * Starts a request and returns a handle to its answer, to stop it, and to know when its work has ended. Never
      * blocks: under {@link Admission#WAIT_WHEN_BUSY} the request queues for admission without holding a thread.
      *
-     * @throws RequestException     for a malformed request (before any work starts)
+     * @throws RequestException for a malformed request (before any work starts)
      * @throws UnavailableException when models are not ready, or when refused under {@link Admission#REJECT_WHEN_BUSY}
      */
     public Pending<ValidationResponse> submit(ValidationRequest request, Admission mode) {
@@ -160,9 +160,12 @@ public class ValidationService {
         answer.whenComplete((response, e) -> {
             StageSpans.endRequest(trace, e);
             Throwable cause = e == null ? null : unwrap(e);
-            count(action, cause == null ? "ok" : cause instanceof RequestException ? "client_error"
-                    : cause instanceof UnavailableException ? "rejected" : cause instanceof CancelledException
-                            ? "cancelled" : "server_error");
+            count(action, cause == null ? "ok"
+                    : cause instanceof RequestException ? "client_error"
+                            : cause instanceof UnavailableException ? "rejected"
+                                    : cause instanceof CancelledException
+                                            ? "cancelled"
+                                            : "server_error");
             pending.answer(response, cause);
             if (!started.get()) {
                 // Refused, withdrawn or failed before any image started: no work is left.
@@ -232,8 +235,8 @@ public class ValidationService {
             }
             pending.settle();
         });
-        return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).thenCombine(similarity, (v, s) ->
-                new ValidationResponse(results.stream().map(CompletableFuture::join).toList(),
+        return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).thenCombine(similarity,
+                (v, s) -> new ValidationResponse(results.stream().map(CompletableFuture::join).toList(),
                         prepared != null && prepared.demo() ? Boolean.TRUE : null));
     }
 
@@ -241,11 +244,14 @@ public class ValidationService {
             ImagePipeline.Outputs outputs, SimilarityCheck query) {
         Map<ModelKind, float[]> rows = outputs.rows();
         ImageResult.NsfwResult nsfw = rows.containsKey(ModelKind.NSFW)
-                ? prepared.nsfw().evaluate(rows.get(ModelKind.NSFW), request.nsfwThreshold()) : null;
+                ? prepared.nsfw().evaluate(rows.get(ModelKind.NSFW), request.nsfwThreshold())
+                : null;
         ImageResult.FashionResult fashion = rows.containsKey(ModelKind.CLIP)
-                ? prepared.fashion().evaluate(rows.get(ModelKind.CLIP), request.fashionThreshold()) : null;
+                ? prepared.fashion().evaluate(rows.get(ModelKind.CLIP), request.fashionThreshold())
+                : null;
         float[] embedding = request.action() != Action.SIMILARITY && rows.containsKey(ModelKind.SIGLIP)
-                ? Scores.l2Normalize(rows.get(ModelKind.SIGLIP)) : null;
+                ? Scores.l2Normalize(rows.get(ModelKind.SIGLIP))
+                : null;
         SimilarityResult similar = query != null ? query.evaluate(rows.get(ModelKind.SIGLIP)) : null;
         countImage("ok", "none");
         return new ImageResult(shown, nsfw, fashion, embedding, similar, outputs.raster().quality(),

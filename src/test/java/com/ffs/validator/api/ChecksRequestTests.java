@@ -65,7 +65,8 @@ class ChecksRequestTests {
 
         Response mixed = given().contentType(ContentType.JSON)
                 .body(Map.of("checks", List.of("nsfw", "codes"), "images", List.of(png(ProductPhotos.shirt(400, 500,
-                        3))))).post("/v1/validate");
+                        3)))))
+                .post("/v1/validate");
         mixed.then().statusCode(200);
         assertThat(mixed.jsonPath().getMap("results[0]")).containsOnlyKeys("url", "nsfw", "codes");
         assertThat(mixed.jsonPath().getList("results[0].codes")).isEmpty();
@@ -90,7 +91,8 @@ class ChecksRequestTests {
         String image = photoWithQr();
         Response r = given().contentType(ContentType.JSON)
                 .body(Map.of("input", Map.of("checks", List.of("quality", "codes", "embedding"),
-                        "images", List.of(image)))).post("/runsync");
+                        "images", List.of(image))))
+                .post("/runsync");
         r.then().statusCode(200).body("status", equalTo("COMPLETED"));
         assertThat(r.jsonPath().getMap("output.results[0]")).containsOnlyKeys("url", "quality", "codes", "embedding");
         assertThat(r.jsonPath().getString("output.results[0].codes[0].kind")).isEqualTo("url");

@@ -125,8 +125,8 @@ class ConcurrentRequestsTests {
         try {
             double batchesBefore = batches("nsfw");
             List<String> images = List.of(server.heldImage("formats/red.png"), server.image("formats/green.png"));
-            java.util.concurrent.CompletableFuture<io.restassured.response.Response> response =
-                    java.util.concurrent.CompletableFuture.supplyAsync(() -> given()
+            java.util.concurrent.CompletableFuture<io.restassured.response.Response> response = java.util.concurrent.CompletableFuture
+                    .supplyAsync(() -> given()
                             .contentType(io.restassured.http.ContentType.JSON)
                             .body(Map.of("action", "nsfw", "images", images)).post("/v1/validate"),
                             Executors.newSingleThreadExecutor());

@@ -11,7 +11,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import com.ffs.validator.testing.DriftingModelsTestResource;
-
 import com.ffs.validator.testing.Readiness;
 
 import io.quarkus.test.common.WithTestResource;

@@ -51,7 +51,7 @@ import io.restassured.response.Response;
 class SoakTests {
 
     private static final int CLIENTS = 12;
-    private static final String[] COLOURS = {"red.png", "green.png", "blue.png", "green.jpg", "red.jpg", "blue.gif"};
+    private static final String[] COLOURS = { "red.png", "green.png", "blue.png", "green.jpg", "red.jpg", "blue.gif" };
 
     @Inject
     ValidationService service;

@@ -77,14 +77,14 @@ class ValidateResourceTests {
     }
 
     @ParameterizedTest
-    @CsvSource({"nsfw,nsfw", "fashion,fashion", "embedding,embedding", "NSFW,nsfw"})
+    @CsvSource({ "nsfw,nsfw", "fashion,fashion", "embedding,embedding", "NSFW,nsfw" })
     void shouldReturnOnlyTheFieldsTheActionAsksFor(String action, String field) {
         validate(Map.of("action", action, "images", List.of(image("red.png")))).then().statusCode(200)
                 .body("results[0].keySet()", equalTo(java.util.Set.of("url", field)));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"red.png", "red.jpg", "red.gif", "red.bmp", "red.webp", "green.webp"})
+    @ValueSource(strings = { "red.png", "red.jpg", "red.gif", "red.bmp", "red.webp", "green.webp" })
     void shouldDecodeEveryCommonFormat(String file) {
         validate(Map.of("action", "nsfw", "images", List.of(image(file)))).then().statusCode(200)
                 .body("results[0].error", equalTo(null))

@@ -125,8 +125,8 @@ class BulkJarIT {
         }
         Files.write(input, urls);
         Path output = dir.resolve("results.jsonl");
-        String[] bulk = {"bulk", "--input", input.toString(), "--output", output.toString(), "--batch", "2",
-            "--concurrency", "2"};
+        String[] bulk = { "bulk", "--input", input.toString(), "--output", output.toString(), "--batch", "2",
+                "--concurrency", "2" };
 
         Process first = launch("first", bulk);
         assertThat(images.awaitHeld(2, WAIT.toSeconds())).as("requests wait at the image server").isTrue();
@@ -165,8 +165,8 @@ class BulkJarIT {
         rows.add("p13,");
         Files.write(input, rows);
         Path output = dir.resolve("results.jsonl");
-        String[] bulk = {"bulk", "--input", input.toString(), "--output", output.toString(), "--batch", "2",
-            "--concurrency", "2", "--drain-timeout", "60s", "--action", "nsfw"};
+        String[] bulk = { "bulk", "--input", input.toString(), "--output", output.toString(), "--batch", "2",
+                "--concurrency", "2", "--drain-timeout", "60s", "--action", "nsfw" };
 
         Process first = launch("first", bulk);
         await("the first lines", () -> lineCount(output) >= 4);

@@ -130,13 +130,15 @@ class BulkRunTest {
         Path input = dir.resolve("in.jsonl");
         List<String> lines = new ArrayList<>();
         for (int i = 1; i <= 40; i++) {
-            lines.add(i % 10 == 0 ? "{\"url\": broken" : "{\"url\": \"https://img.test/" + i + ".jpg\", \"id\": \"p" + i
-                    + "\"}");
+            lines.add(i % 10 == 0 ? "{\"url\": broken"
+                    : "{\"url\": \"https://img.test/" + i + ".jpg\", \"id\": \"p" + i
+                            + "\"}");
         }
         Files.write(input, lines);
         Path output = dir.resolve("out.jsonl");
         FakeBackend backend = new FakeBackend(answering(url -> url.endsWith("/7.jpg")
-                ? error(url, "DECODE_FAILED", "truncated") : ok(url)));
+                ? error(url, "DECODE_FAILED", "truncated")
+                : ok(url)));
         Outcome first = run(input, output, backend, new StopSignal(), "--batch", "4", "--concurrency", "3");
         assertThat(first.code()).as(first.err()).isEqualTo(ExitCodes.OK);
         Map<Long, JsonNode> out = lines(output);

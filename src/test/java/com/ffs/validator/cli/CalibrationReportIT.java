@@ -60,8 +60,10 @@ class CalibrationReportIT {
         Path report = dir.resolve("report.html");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int code = Calibrate.run(List.of("--results", resultsFile.toString(), "--labels", labelsFile.toString(),
-                "--report", report.toString(), "--target-precision", "0.8"), new PrintStream(out, true,
-                StandardCharsets.UTF_8), new PrintStream(out, true, StandardCharsets.UTF_8));
+                "--report", report.toString(), "--target-precision", "0.8"),
+                new PrintStream(out, true,
+                        StandardCharsets.UTF_8),
+                new PrintStream(out, true, StandardCharsets.UTF_8));
         assertThat(code).as(out.toString(StandardCharsets.UTF_8)).isZero();
         return report;
     }

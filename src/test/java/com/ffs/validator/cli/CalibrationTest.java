@@ -28,7 +28,7 @@ class CalibrationTest {
     @Test
     void shouldScoreSeparableClassesPerfectly() {
         // 0.9 (1,0) 0.8 (2,0) 0.3 (2,1) 0.1 (2,2)
-        Calibration c = of(new double[] {0.9, 0.8}, new double[] {0.3, 0.1});
+        Calibration c = of(new double[] { 0.9, 0.8 }, new double[] { 0.3, 0.1 });
         assertThat(c.rocAuc().getAsDouble()).isEqualTo(1.0);
         assertThat(c.averagePrecision().getAsDouble()).isEqualTo(1.0);
         Calibration.Choice f1 = c.bestF1().orElseThrow();
@@ -46,7 +46,7 @@ class CalibrationTest {
         // positives 0.9 0.6 0.4, negatives 0.7 0.5 0.2:
         // 0.9 (1,0) P 1    R 1/3 | 0.7 (1,1) P 1/2 R 1/3 | 0.6 (2,1) P 2/3 R 2/3
         // 0.5 (2,2) P 1/2  R 2/3 | 0.4 (3,2) P 3/5 R 1   | 0.2 (3,3) P 1/2 R 1
-        Calibration c = of(new double[] {0.9, 0.6, 0.4}, new double[] {0.7, 0.5, 0.2});
+        Calibration c = of(new double[] { 0.9, 0.6, 0.4 }, new double[] { 0.7, 0.5, 0.2 });
         // Pairs a positive wins: 0.9 beats all three, 0.6 beats 0.5 and 0.2, 0.4 beats 0.2: 6 of 9.
         assertThat(c.rocAuc().getAsDouble()).isCloseTo(6.0 / 9, EXACT);
         // AP = 1/3 * 1 + 1/3 * 2/3 + 1/3 * 3/5 = 34/45.
@@ -73,7 +73,7 @@ class CalibrationTest {
     @Test
     void shouldCountTiedScoresTogetherAndAsHalfAWin() {
         // positives 0.8 0.5, negatives 0.5 0.2: 0.8 (1,0) P 1 R 1/2 | 0.5 (2,1) P 2/3 R 1 | 0.2 (2,2) P 1/2 R 1
-        Calibration c = of(new double[] {0.8, 0.5}, new double[] {0.5, 0.2});
+        Calibration c = of(new double[] { 0.8, 0.5 }, new double[] { 0.5, 0.2 });
         assertThat(c.points()).extracting(Calibration.Point::threshold).containsExactly(0.8, 0.5, 0.2);
         // Wins: 0.8 over both (2), 0.5 ties 0.5 (1/2), 0.5 over 0.2 (1): 3.5 of 4.
         assertThat(c.rocAuc().getAsDouble()).isEqualTo(0.875);
@@ -89,7 +89,7 @@ class CalibrationTest {
     @Test
     void shouldPreferTheHigherThresholdOfEqualF1() {
         // positives 0.9 0.3, negatives 0.6 0.5: F1 2/3 at 0.9, 1/2 at 0.6, 2/5 at 0.5, 2/3 at 0.3.
-        Calibration c = of(new double[] {0.9, 0.3}, new double[] {0.6, 0.5});
+        Calibration c = of(new double[] { 0.9, 0.3 }, new double[] { 0.6, 0.5 });
         Calibration.Choice f1 = c.bestF1().orElseThrow();
         assertThat(f1.threshold()).isEqualTo(0.9);
         assertThat(f1.precision()).isEqualTo(1.0);
@@ -100,7 +100,7 @@ class CalibrationTest {
     @Test
     void shouldLeaveAucUndefinedWithPositivesOnly() {
         // 0.8 (1,0) 0.3 (2,0): precision 1 everywhere.
-        Calibration c = of(new double[] {0.8, 0.3}, new double[] {});
+        Calibration c = of(new double[] { 0.8, 0.3 }, new double[] {});
         assertThat(c.rocAuc()).isEmpty();
         assertThat(c.averagePrecision().getAsDouble()).isEqualTo(1.0);
         Calibration.Choice f1 = c.bestF1().orElseThrow();
@@ -111,7 +111,7 @@ class CalibrationTest {
 
     @Test
     void shouldLeaveEverythingButCountsUndefinedWithNegativesOnly() {
-        Calibration c = of(new double[] {}, new double[] {0.7, 0.1});
+        Calibration c = of(new double[] {}, new double[] { 0.7, 0.1 });
         assertThat(c.positives()).isZero();
         assertThat(c.negatives()).isEqualTo(2);
         assertThat(c.rocAuc()).isEmpty();
@@ -123,7 +123,7 @@ class CalibrationTest {
     @Test
     void shouldSayNoThresholdReachesAnUnreachablePrecision() {
         // positives 0.6, negatives 0.9 0.8: precision 0 at 0.9 and 0.8, 1/3 at 0.6.
-        Calibration c = of(new double[] {0.6}, new double[] {0.9, 0.8});
+        Calibration c = of(new double[] { 0.6 }, new double[] { 0.9, 0.8 });
         assertThat(c.forPrecision(0.95)).isEmpty();
         assertThat(c.highestPrecision().orElseThrow().precision()).isCloseTo(1.0 / 3, EXACT);
         assertThat(c.rocAuc().getAsDouble()).isZero();
@@ -136,11 +136,11 @@ class CalibrationTest {
         assertThat(Calibration.tidy(0.3, 0.25)).isEqualTo(0.3);
         assertThat(Calibration.tidy(0.75, Double.NEGATIVE_INFINITY)).isEqualTo(0.0);
         // The lowest candidate has no score below it: it stays as it is, not 0 (which would flag every image).
-        Calibration lowest = of(new double[] {0.35}, new double[] {0.1234567});
+        Calibration lowest = of(new double[] { 0.35 }, new double[] { 0.1234567 });
         assertThat(lowest.bestF1().orElseThrow().threshold()).isEqualTo(0.3);
         assertThat(lowest.forPrecision(0.1).orElseThrow().threshold()).isEqualTo(0.1234567);
         // Candidate thresholds are tidied: 0.8234567 becomes 0.82, which flags exactly what 0.8234567 flags.
-        Calibration c = of(new double[] {0.8234567, 0.95}, new double[] {0.8, 0.1});
+        Calibration c = of(new double[] { 0.8234567, 0.95 }, new double[] { 0.8, 0.1 });
         Calibration.Choice target = c.forPrecision(1.0).orElseThrow();
         assertThat(target.threshold()).isEqualTo(0.82);
         assertThat(c.at(0.82).recall()).isEqualTo(1.0);

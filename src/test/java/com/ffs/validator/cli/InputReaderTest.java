@@ -94,7 +94,7 @@ class InputReaderTest {
     @Test
     void shouldReportLinesThatAreNotUtf8OrTooLong() throws Exception {
         Path file = dir.resolve("bytes.txt");
-        byte[] bad = {'h', 't', (byte) 0xC3, '\n', 'o', 'k', '\n'};
+        byte[] bad = { 'h', 't', (byte) 0xC3, '\n', 'o', 'k', '\n' };
         Files.write(file, bad);
         try (InputReader reader = InputReader.open(file.toString(), InputFormat.TEXT, null, new ObjectMapper())) {
             assertThat(reader.next().malformed()).contains("UTF-8");

@@ -20,8 +20,8 @@ class OutputLineTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     /** Floats whose shortest decimal form needs all nine digits, and ones far from 1. */
-    private static final float[] EMBEDDING = {0.0026921628f, -0.0731083f, 1.1454968E-4f, 0.1f, -0.99999994f,
-        Float.MIN_NORMAL, 3.4028235E38f};
+    private static final float[] EMBEDDING = { 0.0026921628f, -0.0731083f, 1.1454968E-4f, 0.1f, -0.99999994f,
+            Float.MIN_NORMAL, 3.4028235E38f };
 
     @Test
     void shouldKeepEveryFloatOfAnInProcessEmbedding() throws Exception {

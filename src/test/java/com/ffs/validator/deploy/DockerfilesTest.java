@@ -104,7 +104,8 @@ class DockerfilesTest {
         // Run the entrypoint's own shell line with `java` replaced by echo: arguments after the image must arrive.
         Dockerfile d = Dockerfile.read(JVM);
         List<String> exec = new com.fasterxml.jackson.databind.ObjectMapper().readValue(d.last("ENTRYPOINT"),
-                new com.fasterxml.jackson.core.type.TypeReference<List<String>>() { });
+                new com.fasterxml.jackson.core.type.TypeReference<List<String>>() {
+                });
         List<String> command = new java.util.ArrayList<>(exec);
         command.set(2, command.get(2).replace("exec java", "exec echo java"));
         command.addAll(List.of("bulk", "--input", "a file.csv"));

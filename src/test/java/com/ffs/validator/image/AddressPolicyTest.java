@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.net.InetAddress;
 import java.util.List;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /** Which destinations a fetch may reach, in every spelling a URL can give them. */
 class AddressPolicyTest {
@@ -77,16 +77,16 @@ class AddressPolicyTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"64:ff9b:1::808:808", "64:ff9b:1::a00:1", "64:ff9b:1:ffff:ffff:ffff:ffff:ffff",
-            "64:ff9b:1:a00:1::"})
+    @ValueSource(strings = { "64:ff9b:1::808:808", "64:ff9b:1::a00:1", "64:ff9b:1:ffff:ffff:ffff:ffff:ffff",
+            "64:ff9b:1:a00:1::" })
     void shouldRefuseTheNat64LocalUsePrefixWhateverIpv4ItSeemsToCarry(String address) {
         assertThat(STRICT.refusal(ip(address))).hasValueSatisfying(r -> assertThat(r).contains("NAT64 local-use"));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"93.184.216.34", "8.8.8.8", "1.1.1.1", "100.63.255.255", "100.128.0.0", "172.15.255.255",
+    @ValueSource(strings = { "93.184.216.34", "8.8.8.8", "1.1.1.1", "100.63.255.255", "100.128.0.0", "172.15.255.255",
             "172.32.0.0", "192.167.255.255", "169.253.255.255", "11.0.0.1", "223.255.255.255", "2606:4700::1111",
-            "2a00:1450:4001:81c::200e", "::ffff:8.8.8.8", "64:ff9b::808:808"})
+            "2a00:1450:4001:81c::200e", "::ffff:8.8.8.8", "64:ff9b::808:808" })
     void shouldAllowPublicAddresses(String address) {
         assertThat(STRICT.refusal(ip(address))).isEmpty();
     }
@@ -148,9 +148,9 @@ class AddressPolicyTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"http://127.0.0.1.1/", "http://256.0.0.1/", "http://0x100000000/", "http://4294967296/",
+    @ValueSource(strings = { "http://127.0.0.1.1/", "http://256.0.0.1/", "http://0x100000000/", "http://4294967296/",
             "http://08.0.0.1/", "http://0xg.1/", "http://foo.123/", "http://[fe80::1%25eth0]/", "http://[::1/",
-            "http://[zz::1]/", "http://a..b/", "http://exa_mple.com%00.evil/"})
+            "http://[zz::1]/", "http://a..b/", "http://exa_mple.com%00.evil/" })
     void shouldRejectHostsThatAreNeitherNamesNorAddresses(String url) {
         assertThatThrownBy(() -> FetchTarget.parse(url)).isInstanceOfSatisfying(IntakeException.class,
                 e -> assertThat(e.error()).isEqualTo(IntakeError.INVALID_URL));

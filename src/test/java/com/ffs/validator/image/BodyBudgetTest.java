@@ -41,13 +41,16 @@ class BodyBudgetTest {
         BodyBudget.Share b = budget.share();
         BodyBudget.Share c = budget.share();
 
-        assertThat(a.charge(50, () -> { })).isTrue();
+        assertThat(a.charge(50, () -> {
+        })).isTrue();
         assertThat(b.charge(40, resumedB::incrementAndGet)).isTrue();
         // Everything held is unfinished: the first download to cross the budget may go on to its end.
-        assertThat(a.charge(20, () -> { })).isTrue();
+        assertThat(a.charge(20, () -> {
+        })).isTrue();
         assertThat(b.charge(20, resumedB::incrementAndGet)).isFalse();
         assertThat(c.charge(5, resumedC::incrementAndGet)).isFalse();
-        assertThat(a.charge(500, () -> { })).isTrue();
+        assertThat(a.charge(500, () -> {
+        })).isTrue();
 
         // a finished: its body now waits for a decoder, so the others wait for that, not for an overdraft.
         a.downloaded();
@@ -69,7 +72,8 @@ class BodyBudgetTest {
         BodyBudget.Share b = budget.share();
         BodyBudget.Share c = budget.share();
 
-        assertThat(a.charge(30, () -> { })).isTrue();
+        assertThat(a.charge(30, () -> {
+        })).isTrue();
         a.downloaded();
         assertThat(b.charge(60, resumedB::incrementAndGet)).isTrue();
         assertThat(b.charge(60, resumedB::incrementAndGet)).isFalse();
@@ -80,7 +84,8 @@ class BodyBudgetTest {
         // 180 held, all by unfinished downloads: the oldest paused one (b) takes the overdraft, c still waits.
         assertThat(resumedB).hasValue(1);
         assertThat(resumedC).hasValue(0);
-        assertThat(b.charge(1000, () -> { })).isTrue();
+        assertThat(b.charge(1000, () -> {
+        })).isTrue();
     }
 
     @Test
@@ -88,7 +93,8 @@ class BodyBudgetTest {
         BodyBudget budget = new BodyBudget(10);
         BodyBudget.Share a = budget.share();
         BodyBudget.Share b = budget.share();
-        a.charge(10, () -> { });
+        a.charge(10, () -> {
+        });
         a.downloaded();
         AtomicInteger resumed = new AtomicInteger();
         assertThat(b.charge(5, resumed::incrementAndGet)).isFalse();

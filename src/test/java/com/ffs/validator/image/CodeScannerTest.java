@@ -53,9 +53,10 @@ class CodeScannerTest {
 
     @Test
     void dataMatrixAndAztecCodesShouldBeFoundWhereTheyAreTheMainContent() {
-        for (var code : new Object[][] {{PastedCodes.dataMatrix("https://example.com/dm"), CodeFormat.DATA_MATRIX,
-                "https://example.com/dm"}, {PastedCodes.aztec("tel:+4930999888"), CodeFormat.AZTEC,
-                "tel:+4930999888"}}) {
+        for (var code : new Object[][] { { PastedCodes.dataMatrix("https://example.com/dm"), CodeFormat.DATA_MATRIX,
+                "https://example.com/dm" },
+                { PastedCodes.aztec("tel:+4930999888"), CodeFormat.AZTEC,
+                        "tel:+4930999888" } }) {
             BufferedImage label = PastedCodes.paste(white(1200, 900), (com.google.zxing.common.BitMatrix) code[0], 2,
                     0.4, 0, 0.5, 0.5);
             assertThat(UNHURRIED.scan(decoded(label)).codes()).as("%s", code[1])
@@ -73,8 +74,8 @@ class CodeScannerTest {
         BufferedImage tag = PastedCodes.paste(ProductPhotos.shirt(1600, 1200, 4), PastedCodes.ean13("400638133393",
                 60), 8, 0.3, 0, 0.5, 0.5);
         assertThat(UNHURRIED.scan(decoded(tag)).codes()).isEmpty();
-        for (BufferedImage texture : new BufferedImage[] {checkerboard(1200, 900, 6), stripes(1200, 900, 3),
-                noise(1200, 900), ProductPhotos.shirt(1200, 1600, 5), white(800, 600)}) {
+        for (BufferedImage texture : new BufferedImage[] { checkerboard(1200, 900, 6), stripes(1200, 900, 3),
+                noise(1200, 900), ProductPhotos.shirt(1200, 1600, 5), white(800, 600) }) {
             CodeScan scan = UNHURRIED.scan(decoded(texture));
             assertThat(scan.codes()).isEmpty();
         }

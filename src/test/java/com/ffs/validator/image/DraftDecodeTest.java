@@ -20,7 +20,7 @@ class DraftDecodeTest {
     static List<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();
         for (String file : Goldens.cases("jpeg")) {
-            for (int scale : new int[] {2, 4, 8}) {
+            for (int scale : new int[] { 2, 4, 8 }) {
                 out.add(Arguments.of(file, scale));
             }
         }

@@ -9,7 +9,8 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
  * reader. Whatever the bytes, each answers or refuses with an {@link IntakeException}; nothing else escapes, and a
  * header never promises an image larger than the pixel cap allows without saying so.
  *
- * <p>The normal build replays the committed corpus in {@code HeaderFuzzTestInputs/headers} (header samples of every
+ * <p>
+ * The normal build replays the committed corpus in {@code HeaderFuzzTestInputs/headers} (header samples of every
  * format and variant, plus the inputs earlier fuzzing runs kept for new coverage) in about a second;
  * {@code JAZZER_FUZZ=1 ./mvnw test -Dtest=HeaderFuzzTest} fuzzes for up to ten minutes and leaves new inputs in
  * {@code .cifuzz-corpus/}, to be copied into the committed corpus when they add coverage.

@@ -80,7 +80,7 @@ class HostileCorpusIT {
     static void start() throws Exception {
         Path models = dir.resolve("models");
         DemoModels.writeAll(models);
-        for (String model : new String[] {"nsfw", "clip", "siglip"}) {
+        for (String model : new String[] { "nsfw", "clip", "siglip" }) {
             Path config = models.resolve(model).resolve("config.json");
             Files.writeString(config, Files.readString(config).replace("\"ffs_demo\" : true", "\"ffs_demo\" : false")
                     .replace("demo/", "exported/"));

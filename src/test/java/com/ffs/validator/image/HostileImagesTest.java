@@ -164,7 +164,7 @@ class HostileImagesTest {
 
     /** The reservation covers what the decoders really allocate on the heap, format by format. */
     @ParameterizedTest
-    @ValueSource(strings = {"rgb16_120x90.png", "rgba16_64x48.png", "grey16_120x90.png", "palette_160x100.png",
+    @ValueSource(strings = { "rgb16_120x90.png", "rgba16_64x48.png", "grey16_120x90.png", "palette_160x100.png",
             "bilevel_64x40.png", "rgb_900x600.png", "photo-progressive_320x200.jpg", "photo-444_320x200.jpg",
             "cmyk_320x200.jpg", "ycck_160x96.jpg", "rgb_96x64.gif", "offset_24x16.gif", "animated_96x64.gif",
             "rgb24_96x64.bmp", "palette8_96x64.bmp", "grey8_96x64.bmp", "rgb_96x64.tif", "rgba_96x64.tif",
@@ -176,7 +176,7 @@ class HostileImagesTest {
             "cmyk-jpeg_48x32.tif", "lab-lzw_40x30.tif", "ycbcr-jpeg_48x32.tif", "ycbcr-lzw_40x30.tif",
             "rgb-lzma_40x30.tif", "rgb-zstd_40x30.tif", "rgb-webp_40x30.tif", "old-jpeg_48x32.tif",
             "rgb-tiled-lzw_40x30.tif", "rgb-bigtiff-deflate_40x30.tif", "palette4_40x30.tif",
-            "orientation6-lzw_40x24.tif", "exif-after-idat6_40x24.png", "grey16-trns_48x32.png"})
+            "orientation6-lzw_40x24.tif", "exif-after-idat6_40x24.png", "grey16-trns_48x32.png" })
     void shouldReserveAtLeastWhatTheDecoderAllocates(String golden) {
         assertReservationCovers(Goldens.bytes(golden));
     }

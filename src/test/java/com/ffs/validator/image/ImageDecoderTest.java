@@ -57,7 +57,7 @@ class ImageDecoderTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"png", "jpeg", "gif", "bmp", "webp", "tiff"})
+    @ValueSource(strings = { "png", "jpeg", "gif", "bmp", "webp", "tiff" })
     void shouldRefuseAPixelBombFromItsHeaderWithoutAllocatingARaster(String format) {
         byte[] bomb = bomb(format);
         assertThat(bomb.length).isLessThan(64 * 1024);
@@ -77,8 +77,8 @@ class ImageDecoderTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"rgb_97x61.png", "photo-odd_97x61.jpg", "rgb_96x64.gif", "rgb24_96x64.bmp",
-            "lossless_96x64.webp", "rgb_96x64.tif"})
+    @ValueSource(strings = { "rgb_97x61.png", "photo-odd_97x61.jpg", "rgb_96x64.gif", "rgb24_96x64.bmp",
+            "lossless_96x64.webp", "rgb_96x64.tif" })
     void shouldReportTheRasterItAllocatesSoTheBombTestCanFail(String file) {
         Allocations allocations = new Allocations();
         RgbImage image = decoder(allocations).decode(golden(file));
@@ -100,11 +100,11 @@ class ImageDecoderTest {
     // Damaged data is DECODE_FAILED, never a partly grey image
 
     @ParameterizedTest
-    @ValueSource(strings = {"photo-420_320x200.jpg", "photo-progressive_320x200.jpg", "rgb_333x500.png",
-            "rgb_96x64.gif", "rgb24_96x64.bmp", "lossy_320x200.webp", "lossless_96x64.webp", "rgb-lzw_96x64.tif"})
+    @ValueSource(strings = { "photo-420_320x200.jpg", "photo-progressive_320x200.jpg", "rgb_333x500.png",
+            "rgb_96x64.gif", "rgb24_96x64.bmp", "lossy_320x200.webp", "lossless_96x64.webp", "rgb-lzw_96x64.tif" })
     void shouldRefuseTruncatedImages(String file) {
         byte[] whole = golden(file);
-        for (double keep : new double[] {0.5, 0.9}) {
+        for (double keep : new double[] { 0.5, 0.9 }) {
             byte[] cut = Arrays.copyOf(whole, (int) (whole.length * keep));
             assertThatThrownBy(() -> decoder(new Allocations()).decode(cut)).as(file + " cut to " + keep)
                     .isInstanceOfSatisfying(IntakeException.class,
@@ -142,7 +142,7 @@ class ImageDecoderTest {
         assertThatThrownBy(() -> decoder(new Allocations()).decode(Arrays.copyOf(png, 40)))
                 .isInstanceOfSatisfying(IntakeException.class,
                         e -> assertThat(e.error()).isEqualTo(IntakeError.DECODE_FAILED));
-        byte[] jpeg = new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0, 0, 4, 0, 0};
+        byte[] jpeg = new byte[] { (byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0, 0, 4, 0, 0 };
         assertThatThrownBy(() -> decoder(new Allocations()).decode(jpeg))
                 .isInstanceOfSatisfying(IntakeException.class,
                         e -> assertThat(e.error()).isEqualTo(IntakeError.DECODE_FAILED));
@@ -170,7 +170,7 @@ class ImageDecoderTest {
         assertUnsupported("\n  <html><head><title>Error</title></head></html>".getBytes(StandardCharsets.UTF_8),
                 "HTML page");
         assertUnsupported("{\"error\": \"not found\"}".getBytes(StandardCharsets.UTF_8), "JSON");
-        assertUnsupported(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9}, "unrecognised");
+        assertUnsupported(new byte[] { 1, 2, 3, 4, 5, 6, 7, 8, 9 }, "unrecognised");
     }
 
     @Test
@@ -178,7 +178,7 @@ class ImageDecoderTest {
         assertUnsupported(ftyp("heic"), "HEIC");
         assertUnsupported(ftyp("mif1"), "HEIC");
         assertUnsupported(ftyp("avif"), "AVIF");
-        assertUnsupported(new byte[] {(byte) 0xFF, 0x0A, 1, 2, 3, 4, 5, 6}, "JPEG XL");
+        assertUnsupported(new byte[] { (byte) 0xFF, 0x0A, 1, 2, 3, 4, 5, 6 }, "JPEG XL");
         assertUnsupported("<svg xmlns=\"http://www.w3.org/2000/svg\"></svg>".getBytes(StandardCharsets.UTF_8), "SVG");
         assertUnsupported("%PDF-1.7\n...".getBytes(StandardCharsets.UTF_8), "PDF");
         assertUnsupported("8BPS\0\1\0\0\0\0\0\0".getBytes(StandardCharsets.ISO_8859_1), "PSD");
@@ -213,8 +213,7 @@ class ImageDecoderTest {
 
     @Test
     void shouldCountTheJpegWarningsItTolerates() {
-        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
-                new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
         ImageDecoder decoder = new ImageDecoder(new ImageConfig() {
             @Override
             public long maxPixels() {
@@ -290,7 +289,7 @@ class ImageDecoderTest {
 
     static byte[] jpegWithSize(byte[] jpeg, int w, int h) {
         byte[] b = jpeg.clone();
-        for (int p = 2; p + 9 < b.length; ) {
+        for (int p = 2; p + 9 < b.length;) {
             int marker = b[p + 1] & 0xFF;
             int length = (b[p + 2] & 0xFF) << 8 | (b[p + 3] & 0xFF);
             if (marker == 0xC0 || marker == 0xC1 || marker == 0xC2) {

@@ -63,8 +63,8 @@ class ImageFetcherTest {
     @BeforeEach
     void start() throws Exception {
         server = new HostileImageServer();
-        dns.put("images.test", new InetAddress[] {InetAddress.getByName("127.0.0.1")});
-        dns.put("other.test", new InetAddress[] {InetAddress.getByName("127.0.0.1")});
+        dns.put("images.test", new InetAddress[] { InetAddress.getByName("127.0.0.1") });
+        dns.put("other.test", new InetAddress[] { InetAddress.getByName("127.0.0.1") });
     }
 
     @AfterEach
@@ -77,7 +77,8 @@ class ImageFetcherTest {
     record Settings(boolean allowPrivate, Optional<List<String>> allowedHosts, Duration connectTimeout, Duration readTimeout,
             Duration totalTimeout, Duration queueTimeout, long maxBytes, int maxRedirects, int maxConcurrent,
             int maxPerHost, int maxPerRequest, Optional<MemorySize> bodyMemory, String userAgent)
-            implements FetchConfig {
+            implements
+                FetchConfig {
 
         static Settings strict(String... allowed) {
             return new Settings(false, Optional.of(List.of(allowed)), Duration.ofSeconds(2), Duration.ofSeconds(2),
@@ -324,7 +325,7 @@ class ImageFetcherTest {
 
         private static void readHead(InputStream in) throws IOException {
             int matched = 0;
-            byte[] end = {'\r', '\n', '\r', '\n'};
+            byte[] end = { '\r', '\n', '\r', '\n' };
             while (matched < 4) {
                 int b = in.read();
                 if (b < 0) {
@@ -390,9 +391,9 @@ class ImageFetcherTest {
 
     @Test
     void shouldRefuseAHostThatResolvesToAnyRefusedAddress() throws Exception {
-        dns.put("rebind.test", new InetAddress[] {InetAddress.getByName("93.184.216.34"),
-                InetAddress.getByName("127.0.0.1")});
-        dns.put("metadata.test", new InetAddress[] {InetAddress.getByName("169.254.169.254")});
+        dns.put("rebind.test", new InetAddress[] { InetAddress.getByName("93.184.216.34"),
+                InetAddress.getByName("127.0.0.1") });
+        dns.put("metadata.test", new InetAddress[] { InetAddress.getByName("169.254.169.254") });
         ImageFetcher strict = fetcher(Settings.strict());
         IntakeException rebind = failure(strict, "http://rebind.test:" + server.port() + "/image/formats/red.png");
         assertCode(rebind, IntakeError.FETCH_BLOCKED);

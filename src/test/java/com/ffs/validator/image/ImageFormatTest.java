@@ -15,7 +15,7 @@ class ImageFormatTest {
 
     @Test
     void shouldSniffContainersFromMagicBytes() {
-        assertThat(ImageFormat.sniff(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, 0})).isEqualTo(ImageFormat.JPEG);
+        assertThat(ImageFormat.sniff(new byte[] { (byte) 0xFF, (byte) 0xD8, (byte) 0xFF, 0 })).isEqualTo(ImageFormat.JPEG);
         assertThat(ImageFormat.sniff(bytes("\u0089PNG\r\n\u001a\n...."))).isEqualTo(ImageFormat.PNG);
         assertThat(ImageFormat.sniff(bytes("GIF89a\u0001\u0000\u0001\u0000\u0000\u0000\u0000")))
                 .isEqualTo(ImageFormat.GIF);
@@ -43,6 +43,6 @@ class ImageFormatTest {
         assertThat(ImageFormat.describeUnknown(bytes("  <!DOCTYPE html><html>"))).isEqualTo("an HTML page");
         assertThat(ImageFormat.describeUnknown(bytes("{\"error\": 1}"))).isEqualTo("JSON");
         assertThat(ImageFormat.describeUnknown(bytes("\u00ef\u00bb\u00bf<html>"))).isEqualTo("an HTML page");
-        assertThat(ImageFormat.describeUnknown(new byte[] {1, 2, 3})).contains("010203");
+        assertThat(ImageFormat.describeUnknown(new byte[] { 1, 2, 3 })).contains("010203");
     }
 }

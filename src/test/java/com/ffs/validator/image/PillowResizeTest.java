@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
  */
 class PillowResizeTest {
 
-    private static final Resample[] FILTERS = {Resample.BILINEAR, Resample.BICUBIC, Resample.LANCZOS, Resample.BOX,
-        Resample.HAMMING};
+    private static final Resample[] FILTERS = { Resample.BILINEAR, Resample.BICUBIC, Resample.LANCZOS, Resample.BOX,
+            Resample.HAMMING };
 
     /** The SIMD kernels where the JVM has them (the build's test JVMs do), and the scalar ones. */
     private static final List<ResizeKernels> KERNELS = List.of(ResizeKernels.instance(), ResizeKernels.scalar());
@@ -66,8 +66,8 @@ class PillowResizeTest {
     @Test
     void shouldEqualTheLineByLinePortOnExtremeAspectRatios() {
         Random random = new Random(7);
-        int[][] sizes = {{1, 3000}, {3000, 1}, {2, 2500}, {2500, 2}, {1, 1}, {3, 1}, {1, 3}};
-        int[][] targets = {{224, 224}, {1, 1}, {5, 300}, {300, 5}, {2, 224}, {224, 2}};
+        int[][] sizes = { { 1, 3000 }, { 3000, 1 }, { 2, 2500 }, { 2500, 2 }, { 1, 1 }, { 3, 1 }, { 1, 3 } };
+        int[][] targets = { { 224, 224 }, { 1, 1 }, { 5, 300 }, { 300, 5 }, { 2, 224 }, { 224, 2 } };
         for (int[] size : sizes) {
             RgbImage image = randomImage(random, 1, size[0], size[1]);
             for (int[] target : targets) {

@@ -9,9 +9,9 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * One image for several models at once gives each model exactly what {@link Preprocessor#write} gives it alone,
@@ -31,7 +31,7 @@ class PreprocessingTest {
                 + "\"CLIPImageProcessor\", \"size\": {\"shortest_edge\": 100}, \"crop_size\": 150}")));
         configs.add(PreprocessorConfig.parse(new ObjectMapper().readTree("{\"do_resize\": false, "
                 + "\"do_center_crop\": true, \"crop_size\": 64}")));
-        int[][] sizes = {{1000, 1000}, {600, 900}, {900, 600}, {224, 224}, {224, 500}, {50, 70}, {3, 400}};
+        int[][] sizes = { { 1000, 1000 }, { 600, 900 }, { 900, 600 }, { 224, 224 }, { 224, 500 }, { 50, 70 }, { 3, 400 } };
         for (int[] size : sizes) {
             RgbImage image = PillowResizeTest.randomImage(random, size[0], size[0], size[1]);
             for (ResizeKernels kernels : List.of(ResizeKernels.instance(), ResizeKernels.scalar())) {

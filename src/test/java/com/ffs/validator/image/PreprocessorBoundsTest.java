@@ -28,7 +28,7 @@ class PreprocessorBoundsTest {
 
     static List<Arguments> extremeShapes() {
         List<Arguments> out = new ArrayList<>();
-        for (int[] size : new int[][] {{1_785_714, 1}, {1, 1_785_714}, {50_000, 2}, {2, 50_000}}) {
+        for (int[] size : new int[][] { { 1_785_714, 1 }, { 1, 1_785_714 }, { 50_000, 2 }, { 2, 50_000 } }) {
             for (String model : MODELS) {
                 out.add(Arguments.of(size[0], size[1], model));
             }
@@ -106,7 +106,7 @@ class PreprocessorBoundsTest {
         // The identity the squash expectations below rely on: widening one column copies it (one tap of weight
         // 1.0), so every output column is the vertical pass of the source column.
         Random random = new Random(9);
-        for (Resample filter : new Resample[] {Resample.BILINEAR, Resample.BICUBIC, Resample.LANCZOS}) {
+        for (Resample filter : new Resample[] { Resample.BILINEAR, Resample.BICUBIC, Resample.LANCZOS }) {
             RgbImage tall = PillowResizeTest.randomImage(random, 1, 1, 3000);
             assertThat(ReferenceResize.resize(tall, 224, 224, filter).pixels())
                     .isEqualTo(repeatColumns(ReferenceResize.resize(tall, 1, 224, filter), 224).pixels());

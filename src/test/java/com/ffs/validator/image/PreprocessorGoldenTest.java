@@ -40,7 +40,7 @@ class PreprocessorGoldenTest {
 
         int[] box = golden.get(model + "_box").ints();
         int[] resized = Preprocessor.resizedSize(decoded, cfg);
-        assertThat(new int[] {resized[1], resized[0]}).as("resized height, width")
+        assertThat(new int[] { resized[1], resized[0] }).as("resized height, width")
                 .containsExactly(box[2], box[3]);
 
         RgbImage expectedPixels = golden.get(model + "_pixels").rgb();

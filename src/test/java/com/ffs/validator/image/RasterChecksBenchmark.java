@@ -124,7 +124,7 @@ public final class RasterChecksBenchmark {
 
     /** Vertical bars in the finder pattern's 1:1:3:1:1 ratio: every row matches, every cross-check walks a column. */
     static BufferedImage finderStripes(int w, int h) {
-        int[] pattern = {1, 1, 3, 1, 1, 2};
+        int[] pattern = { 1, 1, 3, 1, 1, 2 };
         BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         for (int x = 0, p = 0, left = pattern[0] * 2; x < w; x++) {
             int colour = p % 2 == 0 ? 0 : 0xFFFFFF;

@@ -54,7 +54,7 @@ class RasterStatisticsTest {
     void sharpnessShouldFallStrictlyAsBlurGrows() {
         BufferedImage shirt = ProductPhotos.shirt(900, 1200, 5);
         double previous = 2;
-        for (double sigma : new double[] {0, 1.5, 3, 5, 8, 12}) {
+        for (double sigma : new double[] { 0, 1.5, 3, 5, 8, 12 }) {
             double sharpness = RasterStatistics.measure(ProductPhotos.rgb(ProductPhotos.blur(shirt, sigma)))
                     .sharpness();
             assertThat(sharpness).as("sharpness at blur %s", sigma).isLessThan(previous).isBetween(0.0, 1.0);
@@ -90,7 +90,7 @@ class RasterStatisticsTest {
 
     @Test
     void tinyImagesShouldBeMeasuredWithoutFailing() {
-        for (int[] size : new int[][] {{1, 1}, {2, 700}, {700, 2}, {3, 3}}) {
+        for (int[] size : new int[][] { { 1, 1 }, { 2, 700 }, { 700, 2 }, { 3, 3 } }) {
             RasterStatistics s = RasterStatistics.measure(SampledResizeTest.random(size[0], size[1], 4));
             assertThat(s.sharpness()).isBetween(0.0, 1.0);
             assertThat(s.brightness()).isBetween(0.0, 1.0);

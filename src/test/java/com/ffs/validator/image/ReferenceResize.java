@@ -4,7 +4,8 @@ package com.ffs.validator.image;
  * The first, line-by-line port of Pillow's {@code ImagingResample} for 8-bit images ({@code libImaging/Resample.c}),
  * kept as the reference the optimised {@link PillowResize} is checked against on random sizes and every filter.
  *
- * <p>Separable convolution, antialiased when shrinking (the kernel widens by the scale factor), coefficients
+ * <p>
+ * Separable convolution, antialiased when shrinking (the kernel widens by the scale factor), coefficients
  * quantised to 22-bit fixed point, the horizontal pass first into an 8-bit intermediate, then the vertical pass.
  * Java's int cast truncates toward zero and {@code >>} is arithmetic, both as in C, so the arithmetic below
  * mirrors the C code line by line.
@@ -130,8 +131,8 @@ final class ReferenceResize {
         boolean needHorizontal = width != in.width();
         boolean needVertical = height != in.height();
         int one = 1 << PRECISION_BITS;
-        int[] column = needHorizontal ? Coefficients.taps(in.width(), width, filter, x) : new int[] {x, one};
-        int[] row = needVertical ? Coefficients.taps(in.height(), height, filter, y) : new int[] {y, one};
+        int[] column = needHorizontal ? Coefficients.taps(in.width(), width, filter, x) : new int[] { x, one };
+        int[] row = needVertical ? Coefficients.taps(in.height(), height, filter, y) : new int[] { y, one };
         int[] out = new int[3];
         for (int c = 0; c < 3; c++) {
             int sum = HALF;

@@ -28,7 +28,7 @@ class SampledResizeTest {
     @Test
     void flatImagesShouldStayFlatWhetherShrunkOrEnlarged() {
         RgbImage flat = flat(301, 199, 17, 130, 250);
-        for (int[] size : new int[][] {{100, 66}, {37, 25}, {1, 1}, {602, 398}, {900, 10}}) {
+        for (int[] size : new int[][] { { 100, 66 }, { 37, 25 }, { 1, 1 }, { 602, 398 }, { 900, 10 } }) {
             RgbImage out = SampledResize.resize(flat, size[0], size[1]);
             assertThat(out.width()).isEqualTo(size[0]);
             assertThat(out.height()).isEqualTo(size[1]);
@@ -52,7 +52,7 @@ class SampledResizeTest {
             System.arraycopy(in.pixels(), ((top + y) * in.width() + left) * 3, cut, y * w * 3, w * 3);
         }
         RgbImage region = new RgbImage(w, h, cut);
-        for (int[] size : new int[][] {{40, 30}, {101, 77}, {250, 190}}) {
+        for (int[] size : new int[][] { { 40, 30 }, { 101, 77 }, { 250, 190 } }) {
             assertThat(SampledResize.crop(in, left, top, w, h, size[0], size[1]).pixels())
                     .isEqualTo(SampledResize.crop(region, 0, 0, w, h, size[0], size[1]).pixels());
         }
@@ -63,9 +63,9 @@ class SampledResizeTest {
     @Test
     void enlargingShouldInterpolateBetweenPixelCentres() {
         // Two columns, black and white: doubled, the inner columns are a quarter and three quarters of the way.
-        RgbImage in = new RgbImage(2, 1, new byte[] {0, 0, 0, (byte) 255, (byte) 255, (byte) 255});
+        RgbImage in = new RgbImage(2, 1, new byte[] { 0, 0, 0, (byte) 255, (byte) 255, (byte) 255 });
         RgbImage out = SampledResize.resize(in, 4, 1);
-        assertThat(new int[] {out.sample(0, 0, 0), out.sample(1, 0, 0), out.sample(2, 0, 0), out.sample(3, 0, 0)})
+        assertThat(new int[] { out.sample(0, 0, 0), out.sample(1, 0, 0), out.sample(2, 0, 0), out.sample(3, 0, 0) })
                 .containsExactly(0, 64, 191, 255);
     }
 
@@ -98,7 +98,7 @@ class SampledResizeTest {
         assertThat(CheckCopy.workingBytes(1024, 700)).isZero();
         RgbImage wide = flat(4000, 30, 1, 2, 3);
         RgbImage copy = CheckCopy.of(wide);
-        assertThat(new int[] {copy.width(), copy.height()}).containsExactly(1024, 8);
+        assertThat(new int[] { copy.width(), copy.height() }).containsExactly(1024, 8);
         assertThat(CheckCopy.size(4000, 30)).containsExactly(1024, 8);
         // A sliver keeps one row however extreme its shape.
         assertThat(CheckCopy.size(1_785_714, 1)).containsExactly(1024, 1);

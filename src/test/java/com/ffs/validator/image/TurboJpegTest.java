@@ -16,8 +16,8 @@ class TurboJpegTest {
             .orElseThrow(() -> new AssertionError("libturbojpeg installed (Debian: libturbojpeg0)"));
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"photo-420_320x200.jpg", "photo-progressive_320x200.jpg", "grey_320x200.jpg",
-            "photo-odd_97x61.jpg"})
+    @ValueSource(strings = { "photo-420_320x200.jpg", "photo-progressive_320x200.jpg", "grey_320x200.jpg",
+            "photo-odd_97x61.jpg" })
     void bothPathsDecodeTheSamePixels(String file) {
         byte[] jpeg = Goldens.bytes(file);
         byte[] direct = decode(jpeg, true);
@@ -29,7 +29,7 @@ class TurboJpegTest {
      * and says it warned; whether the data runs out is decided from the file's structure ({@link JpegHeader}).
      */
     @ParameterizedTest(name = "direct={0}")
-    @ValueSource(booleans = {true, false})
+    @ValueSource(booleans = { true, false })
     void bothPathsReportAWarningForATruncatedFile(boolean direct) {
         byte[] jpeg = Goldens.bytes("photo-420_320x200.jpg");
         byte[] truncated = Arrays.copyOf(jpeg, jpeg.length / 2);

@@ -32,7 +32,7 @@ class DynamicBatcherTest {
             Thread.sleep(runTime.toMillis());
             float[][] out = new float[count][];
             for (int i = 0; i < count; i++) {
-                out[i] = new float[] {buffer.get(i * 2), buffer.get(i * 2 + 1)};
+                out[i] = new float[] { buffer.get(i * 2), buffer.get(i * 2 + 1) };
             }
             return out;
         };
@@ -45,7 +45,8 @@ class DynamicBatcherTest {
     @Test
     void shouldCloseABatchWhenItIsFull() throws Exception {
         try (DynamicBatcher b = new DynamicBatcher("t", 2, 4, Duration.ofSeconds(30), 16, 1, echo(Duration.ZERO),
-                (s, q, r, f) -> { }, RESULTS)) {
+                (s, q, r, f) -> {
+                }, RESULTS)) {
             List<CompletableFuture<float[]>> fs = new ArrayList<>();
             for (int i = 1; i <= 4; i++) {
                 fs.add(b.submit(value(i), false));
@@ -62,7 +63,8 @@ class DynamicBatcherTest {
         Semaphore runSlots = new Semaphore(1);
         runSlots.acquire(); // the batch waits for a run slot while two of its images are cancelled
         try (DynamicBatcher b = new DynamicBatcher("t", 2, 4, Duration.ofSeconds(30), 16, 1, runSlots,
-                echo(Duration.ZERO), (s, q, r, f) -> { }, RESULTS)) {
+                echo(Duration.ZERO), (s, q, r, f) -> {
+                }, RESULTS)) {
             List<CompletableFuture<float[]>> fs = new ArrayList<>();
             for (int i = 1; i <= 4; i++) {
                 fs.add(b.submit(value(i), false));
@@ -82,7 +84,8 @@ class DynamicBatcherTest {
         Semaphore runSlots = new Semaphore(1);
         runSlots.acquire();
         try (DynamicBatcher b = new DynamicBatcher("t", 2, 2, Duration.ofSeconds(30), 16, 1, runSlots,
-                echo(Duration.ZERO), (s, q, r, f) -> { }, RESULTS)) {
+                echo(Duration.ZERO), (s, q, r, f) -> {
+                }, RESULTS)) {
             CompletableFuture<float[]> one = b.submit(value(1), false);
             CompletableFuture<float[]> two = b.submit(value(2), false);
             one.cancel(false);
@@ -102,7 +105,8 @@ class DynamicBatcherTest {
         Semaphore runSlots = new Semaphore(1);
         runSlots.acquire(); // both images join the open batch before it can run, however slow this machine is
         try (DynamicBatcher b = new DynamicBatcher("t", 2, 8, Duration.ofMillis(50), 16, 1, runSlots,
-                echo(Duration.ZERO), (s, q, r, f) -> { }, RESULTS)) {
+                echo(Duration.ZERO), (s, q, r, f) -> {
+                }, RESULTS)) {
             long start = System.nanoTime();
             CompletableFuture<float[]> one = b.submit(value(7), false);
             CompletableFuture<float[]> two = b.submit(value(8), false);
@@ -124,7 +128,8 @@ class DynamicBatcherTest {
         };
         // 2 queued images at batch size 2 plus one running batch: two buffers of 2, the fifth image is refused.
         try (DynamicBatcher b = new DynamicBatcher("t", 2, 2, Duration.ofSeconds(30), 2, 1, blocking,
-                (s, q, r, f) -> { }, RESULTS)) {
+                (s, q, r, f) -> {
+                }, RESULTS)) {
             List<CompletableFuture<float[]>> accepted = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
                 accepted.add(b.submit(value(i), false));
@@ -146,7 +151,8 @@ class DynamicBatcherTest {
     @Test
     void shouldFailOnlyTheImageWhoseWriterFailed() throws Exception {
         try (DynamicBatcher b = new DynamicBatcher("t", 2, 2, Duration.ofMillis(20), 8, 1, echo(Duration.ZERO),
-                (s, q, r, f) -> { }, RESULTS)) {
+                (s, q, r, f) -> {
+                }, RESULTS)) {
             CompletableFuture<float[]> bad = b.submit(slot -> {
                 throw new IllegalArgumentException("broken image");
             }, false);
@@ -160,7 +166,8 @@ class DynamicBatcherTest {
     void shouldFailEveryImageOfABatchWhoseRunFailed() {
         try (DynamicBatcher b = new DynamicBatcher("t", 2, 2, Duration.ofMillis(5), 8, 1, (buffer, count) -> {
             throw new IllegalStateException("device lost");
-        }, (s, q, r, f) -> { }, RESULTS)) {
+        }, (s, q, r, f) -> {
+        }, RESULTS)) {
             CompletableFuture<float[]> f = b.submit(value(1), false);
             assertThatThrownBy(f::join).hasMessageContaining("device lost");
         }
@@ -171,7 +178,8 @@ class DynamicBatcherTest {
         int threads = 16;
         int perThread = 200;
         try (DynamicBatcher b = new DynamicBatcher("t", 2, 8, Duration.ofMillis(2), 32, 2, echo(Duration.ZERO),
-                (s, q, r, f) -> { }, RESULTS)) {
+                (s, q, r, f) -> {
+                }, RESULTS)) {
             ExecutorService pool = Executors.newFixedThreadPool(threads);
             List<CompletableFuture<Void>> checks = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
@@ -204,7 +212,8 @@ class DynamicBatcherTest {
             return new float[count][2];
         };
         try (DynamicBatcher b = new DynamicBatcher("t", 2, 2, Duration.ofSeconds(30), 8, 2, overlapping,
-                (s, q, r, f) -> { }, RESULTS)) {
+                (s, q, r, f) -> {
+                }, RESULTS)) {
             List<CompletableFuture<float[]>> fs = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
                 fs.add(b.submit(value(i), false));
@@ -221,7 +230,8 @@ class DynamicBatcherTest {
         java.util.concurrent.Semaphore runSlots = new java.util.concurrent.Semaphore(1);
         runSlots.acquire(); // another model's batch is running
         try (DynamicBatcher b = new DynamicBatcher("t", 2, 8, Duration.ofMillis(10), 16, 1, runSlots,
-                echo(Duration.ZERO), (s, q, r, f) -> { }, RESULTS)) {
+                echo(Duration.ZERO), (s, q, r, f) -> {
+                }, RESULTS)) {
             List<CompletableFuture<float[]>> fs = new ArrayList<>();
             fs.add(b.submit(value(1), false));
             awaitQueued(runSlots); // the batch is due: its dispatcher waits for the slot
@@ -249,7 +259,8 @@ class DynamicBatcherTest {
             return echo(Duration.ZERO).run(buffer, count);
         };
         try (DynamicBatcher b = new DynamicBatcher("t", 2, 1, Duration.ofMillis(1), 8, 1, runSlots, runner,
-                (s, q, r, f) -> { }, RESULTS)) {
+                (s, q, r, f) -> {
+                }, RESULTS)) {
             CompletableFuture<float[]> first = b.submit(value(1), false);
             CompletableFuture<Void> stage = first.thenRun(() -> {
                 stageRunning.countDown();
@@ -277,7 +288,8 @@ class DynamicBatcherTest {
     @Test
     void shouldRefuseWorkAfterClose() {
         DynamicBatcher b = new DynamicBatcher("t", 2, 2, Duration.ofMillis(5), 8, 1, echo(Duration.ZERO),
-                (s, q, r, f) -> { }, RESULTS);
+                (s, q, r, f) -> {
+                }, RESULTS);
         b.close();
         assertThatThrownBy(() -> b.submit(value(1), false).join()).hasMessageContaining("shut down");
     }

@@ -214,20 +214,55 @@ class InferenceEngineTest {
 
     /** Overrides the nsfw image input name. */
     private record DelegatingModels(ModelsConfig base, String nsfwInput) implements ModelsConfig {
-        public Path dir() { return base.dir(); }
-        public boolean demo() { return base.demo(); }
-        public boolean exitOnFailure() { return false; }
-        public Overrides clip() { return base.clip(); }
-        public Overrides siglip() { return base.siglip(); }
+        public Path dir() {
+            return base.dir();
+        }
+
+        public boolean demo() {
+            return base.demo();
+        }
+
+        public boolean exitOnFailure() {
+            return false;
+        }
+
+        public Overrides clip() {
+            return base.clip();
+        }
+
+        public Overrides siglip() {
+            return base.siglip();
+        }
+
         public Overrides nsfw() {
             return new Overrides() {
-                public java.util.Optional<String> imageGraph() { return java.util.Optional.empty(); }
-                public java.util.Optional<String> imageInput() { return java.util.Optional.of(nsfwInput); }
-                public java.util.Optional<String> imageOutput() { return java.util.Optional.empty(); }
-                public java.util.Optional<String> textGraph() { return java.util.Optional.empty(); }
-                public java.util.Optional<String> textInput() { return java.util.Optional.empty(); }
-                public java.util.Optional<String> textMaskInput() { return java.util.Optional.empty(); }
-                public java.util.Optional<String> textOutput() { return java.util.Optional.empty(); }
+                public java.util.Optional<String> imageGraph() {
+                    return java.util.Optional.empty();
+                }
+
+                public java.util.Optional<String> imageInput() {
+                    return java.util.Optional.of(nsfwInput);
+                }
+
+                public java.util.Optional<String> imageOutput() {
+                    return java.util.Optional.empty();
+                }
+
+                public java.util.Optional<String> textGraph() {
+                    return java.util.Optional.empty();
+                }
+
+                public java.util.Optional<String> textInput() {
+                    return java.util.Optional.empty();
+                }
+
+                public java.util.Optional<String> textMaskInput() {
+                    return java.util.Optional.empty();
+                }
+
+                public java.util.Optional<String> textOutput() {
+                    return java.util.Optional.empty();
+                }
             };
         }
     }

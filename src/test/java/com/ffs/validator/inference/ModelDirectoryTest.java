@@ -23,13 +23,33 @@ class ModelDirectoryTest {
     Path root;
 
     static final ModelsConfig.Overrides NONE = new ModelsConfig.Overrides() {
-        public Optional<String> imageGraph() { return Optional.empty(); }
-        public Optional<String> imageInput() { return Optional.empty(); }
-        public Optional<String> imageOutput() { return Optional.empty(); }
-        public Optional<String> textGraph() { return Optional.empty(); }
-        public Optional<String> textInput() { return Optional.empty(); }
-        public Optional<String> textMaskInput() { return Optional.empty(); }
-        public Optional<String> textOutput() { return Optional.empty(); }
+        public Optional<String> imageGraph() {
+            return Optional.empty();
+        }
+
+        public Optional<String> imageInput() {
+            return Optional.empty();
+        }
+
+        public Optional<String> imageOutput() {
+            return Optional.empty();
+        }
+
+        public Optional<String> textGraph() {
+            return Optional.empty();
+        }
+
+        public Optional<String> textInput() {
+            return Optional.empty();
+        }
+
+        public Optional<String> textMaskInput() {
+            return Optional.empty();
+        }
+
+        public Optional<String> textOutput() {
+            return Optional.empty();
+        }
     };
 
     @Test
@@ -113,8 +133,8 @@ class ModelDirectoryTest {
     void demoGraphsShouldOpenInOnnxRuntime() {
         DemoModels.writeAll(root);
         OrtSessions sessions = new OrtSessions(OrtEnvironment.getEnvironment(), TestConfigs.cpu(), 1);
-        for (String graph : new String[] {"nsfw/model.onnx", "clip/vision_model.onnx", "clip/text_model.onnx",
-                "siglip/vision_model.onnx", "siglip/text_model.onnx"}) {
+        for (String graph : new String[] { "nsfw/model.onnx", "clip/vision_model.onnx", "clip/text_model.onnx",
+                "siglip/vision_model.onnx", "siglip/text_model.onnx" }) {
             try (OrtSessions.Loaded loaded = sessions.open(root.resolve(graph))) {
                 assertThat(loaded.session().getNumOutputs()).isEqualTo(1);
             }

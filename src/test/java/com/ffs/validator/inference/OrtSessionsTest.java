@@ -126,7 +126,7 @@ class OrtSessionsTest {
             pixels[i] = i < 224 * 224 ? 0.8f : -0.3f;
         }
         try (OrtSessions.Loaded loaded = sessions.open(graph);
-                OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(pixels), new long[] {1, 3, 224, 224});
+                OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(pixels), new long[] { 1, 3, 224, 224 });
                 OrtSession.Result result = loaded.session().run(Map.of("pixel_values", input), Set.of("logits"))) {
             return ((float[][]) result.get(0).getValue())[0];
         }

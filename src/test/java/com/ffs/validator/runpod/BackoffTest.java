@@ -14,7 +14,7 @@ class BackoffTest {
     void shouldDoubleUpToTheCapWithJitterInTheUpperHalf() {
         for (int run = 0; run < 200; run++) {
             Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofMillis(1000));
-            long[] ceilings = {100, 200, 400, 800, 1000, 1000, 1000};
+            long[] ceilings = { 100, 200, 400, 800, 1000, 1000, 1000 };
             for (long ceiling : ceilings) {
                 long wait = backoff.next().toMillis();
                 assertThat(wait).isBetween(ceiling / 2, ceiling);

@@ -24,7 +24,7 @@ import io.restassured.http.ContentType;
 class LoadBalancingRoutesTests {
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "/v2/my-endpoint"})
+    @ValueSource(strings = { "", "/v2/my-endpoint" })
     void shouldRefuseRunAndStatusWithAPointerToTheSynchronousRoutes(String base) {
         given().contentType(ContentType.JSON).body(Map.of("input", Map.of("images", List.of("https://x/a.png"))))
                 .post(base + "/run").then().statusCode(400)
@@ -34,7 +34,7 @@ class LoadBalancingRoutesTests {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "/v2/my-endpoint"})
+    @ValueSource(strings = { "", "/v2/my-endpoint" })
     void shouldStillAnswerRunsync(String base) {
         given().contentType(ContentType.JSON)
                 .body(Map.of("input", Map.of("action", "nude", "images", List.of("https://x/a.png"))))

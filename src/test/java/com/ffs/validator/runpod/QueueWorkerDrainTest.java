@@ -71,7 +71,8 @@ class QueueWorkerDrainTest {
     void shouldFinishAndPostJobsInFlightThenStopTheHeartbeatLast() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         QueueWorker worker = worker(new TestRunPodConfig(2, Duration.ofMinutes(1), Duration.ofSeconds(20)),
-                heldBy(release), () -> { });
+                heldBy(release), () -> {
+                });
         queue.hold(Duration.ofSeconds(30));
         worker.start();
         queue.enqueue("slow-1", Map.of());
@@ -100,7 +101,8 @@ class QueueWorkerDrainTest {
     void shouldPostAnErrorForAJobTheGracePeriodCannotCover() throws Exception {
         CountDownLatch never = new CountDownLatch(1);
         QueueWorker worker = worker(new TestRunPodConfig(1, Duration.ofMinutes(1), Duration.ofMillis(500)),
-                heldBy(never), () -> { });
+                heldBy(never), () -> {
+                });
         worker.start();
         queue.enqueue("stuck-1", Map.of());
         queue.awaitTaken("stuck-1", WAIT);
@@ -119,7 +121,8 @@ class QueueWorkerDrainTest {
     void shouldFailAJobThatOverrunsItsDeadline() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         QueueWorker worker = worker(new TestRunPodConfig(1, Duration.ofMillis(300), Duration.ofSeconds(5)),
-                heldBy(release), () -> { });
+                heldBy(release), () -> {
+                });
         worker.start();
         queue.enqueue("late-1", Map.of());
 
@@ -137,7 +140,8 @@ class QueueWorkerDrainTest {
         config.postAttempts = 5;
         config.backoffInitial = Duration.ofSeconds(1);
         config.backoffMax = Duration.ofSeconds(1);
-        QueueWorker worker = worker(config, input -> OK, () -> { });
+        QueueWorker worker = worker(config, input -> OK, () -> {
+        });
         queue.answerNextPosts(503);
         worker.start();
         queue.enqueue("retried-1", Map.of());
@@ -175,7 +179,8 @@ class QueueWorkerDrainTest {
                 running.decrementAndGet();
             }
             return OK;
-        }, () -> { });
+        }, () -> {
+        });
         for (int i = 0; i < 6; i++) {
             queue.enqueue("c-" + i, Map.of());
         }

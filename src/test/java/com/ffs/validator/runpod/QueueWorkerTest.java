@@ -106,7 +106,8 @@ class QueueWorkerTest {
 
     @Test
     void takesWithoutAUsableJobShouldCountAsNoJobAndBeFollowedByAPause() throws Exception {
-        worker(new TestRunPodConfig(1, Duration.ofMinutes(1), Duration.ofSeconds(5)), input -> OK, ready(), () -> { });
+        worker(new TestRunPodConfig(1, Duration.ofMinutes(1), Duration.ofSeconds(5)), input -> OK, ready(), () -> {
+        });
         queue.hold(Duration.ofSeconds(5));
         queue.answerNextTakesWith("{}", "null", "[{}]", "{\"input\": {}}");
         queue.enqueue("after-empty", Map.of());
@@ -143,7 +144,8 @@ class QueueWorkerTest {
                 control.settle();
             }
             return OK;
-        }, ready(), () -> { });
+        }, ready(), () -> {
+        });
         queue.enqueue("late-1", Map.of());
         queue.enqueue("next-1", Map.of());
         worker.start();
@@ -172,7 +174,8 @@ class QueueWorkerTest {
             }
             control.settle();
             return OK;
-        }, ready(), () -> { });
+        }, ready(), () -> {
+        });
         queue.enqueue("stopped-1", Map.of("wait", true));
         queue.enqueue("next-1", Map.of());
         worker.start();
@@ -193,7 +196,8 @@ class QueueWorkerTest {
     @Test
     void aStopChannelThatIsNotOfferedShouldBeAskedForRarely() throws Exception {
         worker(new TestRunPodConfig(1, Duration.ofMinutes(1), Duration.ofSeconds(5)), input -> OK, ready(),
-                () -> { });
+                () -> {
+                });
         queue.offerStopChannel(false);
         queue.hold(Duration.ZERO);
         worker.start();

@@ -83,7 +83,7 @@ class RunPodClientTest {
 
     @Test
     void shouldCountAnswersWithoutAUsableJobAsNoJob() {
-        for (String body : new String[] {"{}", "null", "[{}]", "[null, {}]", "[]", "  "}) {
+        for (String body : new String[] { "{}", "null", "[{}]", "[null, {}]", "[]", "  " }) {
             assertThat(client.parseJobs(body)).as(body).isInstanceOf(Take.NoJob.class);
         }
         assertThat(client.parseJobs("[{}, {\"input\": {}}]")).as("an entry with content but no id is reported")

@@ -47,7 +47,7 @@ class RunPodRoutesTests {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "/v2/my-endpoint"})
+    @ValueSource(strings = { "", "/v2/my-endpoint" })
     void shouldRunSyncJobsWithRunPodsEnvelope(String base) {
         JsonPath job = given().contentType(ContentType.JSON).body(Map.of("input", input()))
                 .post(base + "/runsync").then().statusCode(200)

@@ -41,7 +41,7 @@ class JsonBodiesTests {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"/v1/validate", "/v1/embeddings/text", "/runsync", "/run", "/v2/ep/runsync", "/v2/ep/run"})
+    @ValueSource(strings = { "/v1/validate", "/v1/embeddings/text", "/runsync", "/run", "/v2/ep/runsync", "/v2/ep/run" })
     void shouldRefuseFormsAndPlainText(String path) {
         given().contentType(ContentType.URLENC).formParam("input", job()).post(path).then()
                 .statusCode(415).contentType("application/problem+json")
@@ -52,7 +52,7 @@ class JsonBodiesTests {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"/v1/validate", "/runsync"})
+    @ValueSource(strings = { "/v1/validate", "/runsync" })
     void shouldRefuseABodyWithoutAContentType(String path) throws Exception {
         // A page's fetch() with an untyped Blob body sends no Content-Type at all, and needs no preflight.
         HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
@@ -65,7 +65,7 @@ class JsonBodiesTests {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"application/json", "application/json; charset=utf-8"})
+    @ValueSource(strings = { "application/json", "application/json; charset=utf-8" })
     void shouldAcceptJson(String type) {
         given().contentType(type).body(job()).post("/runsync").then().statusCode(200)
                 .body("status", equalTo("COMPLETED"));
@@ -75,7 +75,7 @@ class JsonBodiesTests {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"/status/unknown-job", "/cancel/unknown-job"})
+    @ValueSource(strings = { "/status/unknown-job", "/cancel/unknown-job" })
     void shouldLetBodilessPostsThrough(String path) {
         // runpod-python's local API polls with POST /status/{id} and no body.
         given().post(path).then().statusCode(404);

@@ -53,7 +53,7 @@ class PodProfileIT {
     static void exportedModels() throws IOException {
         models = shared.resolve("models");
         DemoModels.writeAll(models);
-        for (String model : new String[] {"nsfw", "clip", "siglip"}) {
+        for (String model : new String[] { "nsfw", "clip", "siglip" }) {
             Path config = models.resolve(model).resolve("config.json");
             Files.writeString(config, Files.readString(config).replace("\"ffs_demo\" : true", "\"ffs_demo\" : false")
                     .replace("demo/", "exported/"));

@@ -25,7 +25,7 @@ public class ExportedModelsTestResource implements QuarkusTestResourceLifecycleM
         try {
             Path dir = Files.createTempDirectory("ffs-validator-it-models");
             DemoModels.writeAll(dir);
-            for (String model : new String[] {"nsfw", "clip", "siglip"}) {
+            for (String model : new String[] { "nsfw", "clip", "siglip" }) {
                 Path config = dir.resolve(model).resolve("config.json");
                 Files.writeString(config, Files.readString(config).replace("\"ffs_demo\" : true", "\"ffs_demo\" : false")
                         .replace("demo/", "exported/"));

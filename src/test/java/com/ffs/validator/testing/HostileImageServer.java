@@ -34,20 +34,20 @@ import javax.net.ssl.SSLSocket;
  * real protocol (keep-alive, chunked bodies) so the client under test cannot tell it from a real host.
  *
  * <ul>
- *   <li>{@code /image/<file>}: a test image from {@code images/}, with its true length</li>
- *   <li>{@code /wrong-type/<file>}: the same bytes labelled {@code text/html}</li>
- *   <li>{@code /drip/<interval ms>/<file>}: true Content-Length, one byte per interval</li>
- *   <li>{@code /silent/<ms>/<file>}: nothing for a while, then the image</li>
- *   <li>{@code /hold/<ms>/<file>}: the image after a pause, counting requests in flight</li>
- *   <li>{@code /gate/<file>}: the image once the test calls {@link #openGate()}, counting requests in flight</li>
- *   <li>{@code /endless}: a chunked body that never ends</li>
- *   <li>{@code /close-delimited/<bytes>}: no Content-Length, that many bytes, then close</li>
- *   <li>{@code /short-length/<n>/<file>}: declares n bytes, sends the whole file</li>
- *   <li>{@code /long-length/<file>}: declares ten times the file, sends it, closes</li>
- *   <li>{@code /huge-length}: declares a terabyte</li>
- *   <li>{@code /redirect/<n>/<file>}: n redirects, then the image; {@code /loop}: redirects to itself</li>
- *   <li>{@code /redirect-to?location=<url>}: a redirect anywhere</li>
- *   <li>{@code /status/<code>}: that status with a small HTML page</li>
+ * <li>{@code /image/<file>}: a test image from {@code images/}, with its true length</li>
+ * <li>{@code /wrong-type/<file>}: the same bytes labelled {@code text/html}</li>
+ * <li>{@code /drip/<interval ms>/<file>}: true Content-Length, one byte per interval</li>
+ * <li>{@code /silent/<ms>/<file>}: nothing for a while, then the image</li>
+ * <li>{@code /hold/<ms>/<file>}: the image after a pause, counting requests in flight</li>
+ * <li>{@code /gate/<file>}: the image once the test calls {@link #openGate()}, counting requests in flight</li>
+ * <li>{@code /endless}: a chunked body that never ends</li>
+ * <li>{@code /close-delimited/<bytes>}: no Content-Length, that many bytes, then close</li>
+ * <li>{@code /short-length/<n>/<file>}: declares n bytes, sends the whole file</li>
+ * <li>{@code /long-length/<file>}: declares ten times the file, sends it, closes</li>
+ * <li>{@code /huge-length}: declares a terabyte</li>
+ * <li>{@code /redirect/<n>/<file>}: n redirects, then the image; {@code /loop}: redirects to itself</li>
+ * <li>{@code /redirect-to?location=<url>}: a redirect anywhere</li>
+ * <li>{@code /status/<code>}: that status with a small HTML page</li>
  * </ul>
  */
 public final class HostileImageServer implements AutoCloseable {
@@ -196,7 +196,8 @@ public final class HostileImageServer implements AutoCloseable {
             }
             head.write(b);
             matched = (b == '\r' && (matched == 0 || matched == 2)) || (b == '\n' && (matched == 1 || matched == 3))
-                    ? matched + 1 : 0;
+                    ? matched + 1
+                    : 0;
         }
         return head.toString(StandardCharsets.ISO_8859_1);
     }

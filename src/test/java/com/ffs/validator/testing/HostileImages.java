@@ -75,12 +75,12 @@ public final class HostileImages {
 
     private static byte[] png(int width, int height, int depth, int colourType, byte[] row, int rows, byte[] zTxt) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
+        out.writeBytes(new byte[] { (byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n' });
         ByteBuffer ihdr = ByteBuffer.allocate(13).putInt(width).putInt(height);
         ihdr.put((byte) depth).put((byte) colourType).put((byte) 0).put((byte) 0).put((byte) 0);
         chunk(out, "IHDR", ihdr.array());
         if (colourType == 3) {
-            chunk(out, "PLTE", new byte[] {(byte) 200, 30, 30, 30, (byte) 200, 30});
+            chunk(out, "PLTE", new byte[] { (byte) 200, 30, 30, 30, (byte) 200, 30 });
         }
         if (zTxt != null) {
             chunk(out, "zTXt", zTxt);
@@ -131,7 +131,7 @@ public final class HostileImages {
         b.put((byte) 'B').put((byte) 'M').putInt(70).putInt(0).putInt(54);
         b.putInt(40).putInt(64).putInt(64).putShort((short) 1).putShort((short) 0).putInt(5).putInt(0x7FFF0000);
         b.putInt(2835).putInt(2835).putInt(0).putInt(0);
-        b.put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
+        b.put(new byte[] { (byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n' });
         return b.array();
     }
 
@@ -216,8 +216,8 @@ public final class HostileImages {
         b.put((byte) 'B').put((byte) 'M').putInt(b.capacity()).putInt(0).putInt(14 + 40 + 8);
         b.putInt(40).putInt(width).putInt(height).putShort((short) 1).putShort((short) 8).putInt(1).putInt(2);
         b.putInt(2835).putInt(2835).putInt(2).putInt(0);
-        b.put(new byte[] {0, 0, 0, 0, (byte) 255, 0, 0, 0});
-        b.put(new byte[] {0, 1});
+        b.put(new byte[] { 0, 0, 0, 0, (byte) 255, 0, 0, 0 });
+        b.put(new byte[] { 0, 1 });
         return b.array();
     }
 
@@ -246,12 +246,12 @@ public final class HostileImages {
         out.writeBytes(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putShort((short) screenW)
                 .putShort((short) screenH).array());
         // A global colour table of 2 entries: black, red.
-        out.writeBytes(new byte[] {(byte) 0x80, 0, 0, 0, 0, 0, (byte) 255, 0, 0});
+        out.writeBytes(new byte[] { (byte) 0x80, 0, 0, 0, 0, 0, (byte) 255, 0, 0 });
         for (int i = 0; i < frames; i++) {
-            out.writeBytes(new byte[] {0x21, (byte) 0xF9, 4, 0, 10, 0, 0, 0});
-            out.writeBytes(new byte[] {0x2C, 0, 0, 0, 0, 1, 0, 1, 0, 0});
+            out.writeBytes(new byte[] { 0x21, (byte) 0xF9, 4, 0, 10, 0, 0, 0 });
+            out.writeBytes(new byte[] { 0x2C, 0, 0, 0, 0, 1, 0, 1, 0, 0 });
             // LZW, minimum code size 2: clear (4), index 1, end (5), three bits each, least significant first.
-            out.writeBytes(new byte[] {2, 2, 0x4C, 0x01, 0});
+            out.writeBytes(new byte[] { 2, 2, 0x4C, 0x01, 0 });
         }
         out.write(0x3B);
         return out.toByteArray();

@@ -16,40 +16,40 @@ class ChecksTest {
 
     @Test
     void softmaxShouldMatchTheClosedFormAndStayStableForLargeLogits() {
-        double[] p = Scores.softmax(new double[] {0, Math.log(3)});
+        double[] p = Scores.softmax(new double[] { 0, Math.log(3) });
         assertThat(p[0]).isCloseTo(0.25, offset(1e-12));
         assertThat(p[1]).isCloseTo(0.75, offset(1e-12));
-        double[] big = Scores.softmax(new double[] {1000, 1000, 1000});
+        double[] big = Scores.softmax(new double[] { 1000, 1000, 1000 });
         assertThat(big).containsExactly(1 / 3.0, 1 / 3.0, 1 / 3.0);
     }
 
     @Test
     void l2NormalizeShouldGiveUnitLengthAndKeepZeroVectors() {
-        float[] v = Scores.l2Normalize(new float[] {3, 4});
+        float[] v = Scores.l2Normalize(new float[] { 3, 4 });
         assertThat(v).containsExactly(0.6f, 0.8f);
-        assertThat(Scores.l2Normalize(new float[] {0, 0})).containsExactly(0f, 0f);
+        assertThat(Scores.l2Normalize(new float[] { 0, 0 })).containsExactly(0f, 0f);
     }
 
     @Test
     void nsfwScoreShouldBeTheSoftmaxProbabilityOfTheUnsafeLabel() {
         NsfwCheck check = new NsfwCheck(List.of("normal", "nsfw"), List.of("nsfw"));
-        NsfwResult r = check.evaluate(new float[] {0f, (float) Math.log(3)}, 0.5);
+        NsfwResult r = check.evaluate(new float[] { 0f, (float) Math.log(3) }, 0.5);
         assertThat(r.score()).isCloseTo(0.75, offset(1e-6));
         assertThat(r.isNsfw()).isTrue();
-        assertThat(check.evaluate(new float[] {0f, (float) Math.log(3)}, 0.76).isNsfw()).isFalse();
+        assertThat(check.evaluate(new float[] { 0f, (float) Math.log(3) }, 0.76).isNsfw()).isFalse();
     }
 
     @Test
     void nsfwThresholdShouldBeInclusive() {
         NsfwCheck check = new NsfwCheck(List.of("normal", "nsfw"), List.of("nsfw"));
-        assertThat(check.evaluate(new float[] {1f, 1f}, 0.5).isNsfw()).isTrue();
+        assertThat(check.evaluate(new float[] { 1f, 1f }, 0.5).isNsfw()).isTrue();
     }
 
     @Test
     void nsfwScoreShouldSumSeveralUnsafeLabels() {
         NsfwCheck check = new NsfwCheck(List.of("drawing", "hentai", "neutral", "porn", "sexy"),
                 List.of("hentai", "porn", "sexy"));
-        NsfwResult r = check.evaluate(new float[] {0, 0, 0, 0, 0}, 0.5);
+        NsfwResult r = check.evaluate(new float[] { 0, 0, 0, 0, 0 }, 0.5);
         assertThat(r.score()).isCloseTo(0.6, offset(1e-9));
     }
 
@@ -62,9 +62,9 @@ class ChecksTest {
     @Test
     void fashionScoreShouldBeTheSummedProbabilityOfTheFashionPrompts() {
         // Two fashion prompts, one other; the image lies along the first fashion prompt.
-        float[][] prompts = {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}};
+        float[][] prompts = { { 1, 0, 0 }, { 0, 1, 0 }, { 0, 0, 1 } };
         FashionCheck check = new FashionCheck(prompts, 2, 1.0);
-        FashionResult r = check.evaluate(new float[] {2, 0, 0}, 0.5);
+        FashionResult r = check.evaluate(new float[] { 2, 0, 0 }, 0.5);
         double e = Math.E;
         assertThat(r.score()).isCloseTo((e + 1) / (e + 2), offset(1e-9));
         assertThat(r.isFashion()).isTrue();
@@ -72,9 +72,9 @@ class ChecksTest {
 
     @Test
     void fashionShouldNormaliseEmbeddingsAndApplyTheLogitScale() {
-        float[][] prompts = {{10, 0}, {0, 0.1f}};
+        float[][] prompts = { { 10, 0 }, { 0, 0.1f } };
         FashionCheck check = new FashionCheck(prompts, 1, 100.0);
-        FashionResult r = check.evaluate(new float[] {0.6f, 0.8f}, 0.5);
+        FashionResult r = check.evaluate(new float[] { 0.6f, 0.8f }, 0.5);
         double expected = 1 / (1 + Math.exp(100 * (0.8 - 0.6)));
         assertThat(r.score()).isCloseTo(expected, offset(1e-6));
         assertThat(r.isFashion()).isFalse();
@@ -82,7 +82,7 @@ class ChecksTest {
 
     @Test
     void fashionNeedsPromptsOnBothSides() {
-        assertThatThrownBy(() -> new FashionCheck(new float[][] {{1}, {1}}, 2, 100))
+        assertThatThrownBy(() -> new FashionCheck(new float[][] { { 1 }, { 1 } }, 2, 100))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 

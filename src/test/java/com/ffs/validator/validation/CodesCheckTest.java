@@ -40,7 +40,7 @@ class CodesCheckTest {
             "tel:+4915112345678, 0.25, 5, 0.75, 0.55, phone",
             "mailto:shop.berlin@example.com, 0.06, 27, 0.6, 0.8, email",
             "mailto:shop.berlin@example.com, 0.20, -35, 0.25, 0.45, email",
-            "mailto:shop.berlin@example.com, 0.30, 15, 0.55, 0.5, email"})
+            "mailto:shop.berlin@example.com, 0.30, 15, 0.55, 0.5, email" })
     void aPastedQrCodeShouldBeFoundAndClassified(String text, double share, double degrees, double x, double y,
             String kind) {
         BufferedImage pasted = PastedCodes.paste(PHOTO, PastedCodes.qr(text), 2, share, degrees, x, y);
@@ -87,7 +87,7 @@ class CodesCheckTest {
             "@ | other",
             "a@b | other",
             "example. | other",
-            "-bad.com | other"})
+            "-bad.com | other" })
     void textsShouldBeClassifiedByWhereTheyLead(String text, String kind) {
         assertThat(CodesCheck.classify(text)).isEqualTo(CodeKind.valueOf(kind.toUpperCase()));
     }

@@ -46,7 +46,7 @@ class QualityCheckTest {
         List<Boolean> blurry = new ArrayList<>();
         double previous = 2;
         // Blur radii as seen on the 512-px copy: 0, 0.5, 1, 1.5, 2, 3, 4 px (the photo is 3.125 times as large).
-        for (double sigma : new double[] {0, 1.6, 3.1, 4.7, 6.3, 9.4, 12.5}) {
+        for (double sigma : new double[] { 0, 1.6, 3.1, 4.7, 6.3, 9.4, 12.5 }) {
             QualityResult r = evaluate(check, ProductPhotos.blur(SHIRT, sigma));
             assertThat(r.sharpness()).as("sharpness at blur %s", sigma).isLessThan(previous);
             previous = r.sharpness();

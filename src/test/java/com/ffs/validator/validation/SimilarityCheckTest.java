@@ -11,12 +11,12 @@ import org.junit.jupiter.api.Test;
 /** The similarity action's arithmetic: cosines of normalised embeddings and SigLIP's sigmoid probability. */
 class SimilarityCheckTest {
 
-    private static final float[] IMAGE = {3, 4, 0};
+    private static final float[] IMAGE = { 3, 4, 0 };
 
     @Test
     void shouldScoreEachTextInOrderWithCosineAndSigmoidProbability() {
         SimilarityCheck check = new SimilarityCheck(List.of("same", "orthogonal", "opposite"),
-                new float[][] {{6, 8, 0}, {0, 0, 2}, {-3, -4, 0}}, null, OptionalDouble.of(10), -5);
+                new float[][] { { 6, 8, 0 }, { 0, 0, 2 }, { -3, -4, 0 } }, null, OptionalDouble.of(10), -5);
         SimilarityResult result = check.evaluate(IMAGE);
         assertThat(result.referenceImage()).isNull();
         assertThat(result.texts()).extracting(SimilarityResult.TextScore::text)
@@ -30,7 +30,7 @@ class SimilarityCheckTest {
 
     @Test
     void shouldCompareWithTheReferenceImage() {
-        SimilarityCheck check = new SimilarityCheck(List.of(), new float[0][], new float[] {4, 3, 0},
+        SimilarityCheck check = new SimilarityCheck(List.of(), new float[0][], new float[] { 4, 3, 0 },
                 OptionalDouble.of(10), -5);
         SimilarityResult result = check.evaluate(IMAGE);
         assertThat(result.texts()).isNull();
@@ -39,7 +39,7 @@ class SimilarityCheckTest {
 
     @Test
     void shouldLeaveOutTheProbabilityWithoutALogitScale() {
-        SimilarityCheck check = new SimilarityCheck(List.of("t"), new float[][] {{1, 0, 0}}, null,
+        SimilarityCheck check = new SimilarityCheck(List.of("t"), new float[][] { { 1, 0, 0 } }, null,
                 OptionalDouble.empty(), 0);
         assertThat(check.evaluate(IMAGE).texts().get(0).probability()).isNull();
         assertThat(check.evaluate(IMAGE).texts().get(0).cosine()).isCloseTo(0.6, within(1e-6));
