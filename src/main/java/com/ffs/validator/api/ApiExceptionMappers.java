@@ -1,5 +1,7 @@
 package com.ffs.validator.api;
 
+import java.util.concurrent.CompletionException;
+
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 
@@ -11,6 +13,8 @@ import com.ffs.validator.validation.CancelledException;
 import com.ffs.validator.validation.JsonErrors;
 import com.ffs.validator.validation.RequestException;
 import com.ffs.validator.validation.UnavailableException;
+
+import io.quarkus.logging.Log;
 
 /** Maps the use case's errors to problem documents: 400 for requests we cannot run, 503 with Retry-After when busy. */
 public class ApiExceptionMappers {
@@ -50,14 +54,14 @@ public class ApiExceptionMappers {
 
     /** Errors raised inside the asynchronous part of a request arrive wrapped. */
     @ServerExceptionMapper
-    public Response completion(java.util.concurrent.CompletionException e) {
+    public Response completion(CompletionException e) {
         return switch (e.getCause()) {
             case RequestException re -> badRequest(re);
             case UnavailableException ue -> unavailable(ue);
             case CancelledException ce -> cancelled(ce);
             case JsonProcessingException json -> invalidJson(json);
             case null, default -> {
-                io.quarkus.logging.Log.error("Request failed", e.getCause());
+                Log.error("Request failed", e.getCause());
                 yield problem(Problem.of(500, "Internal error", "INTERNAL_ERROR", "see the service log"), null);
             }
         };
@@ -71,7 +75,7 @@ public class ApiExceptionMappers {
         }
         Response.StatusType status = e.getResponse().getStatusInfo();
         // JAX-RS's own texts can name classes; the status line says what the caller needs.
-        io.quarkus.logging.Log.debugf("HTTP %d: %s", status.getStatusCode(), e.getMessage());
+        Log.debugf("HTTP %d: %s", status.getStatusCode(), e.getMessage());
         Response.Status known = Response.Status.fromStatusCode(status.getStatusCode());
         return problem(Problem.of(status.getStatusCode(), status.getReasonPhrase(),
                 known == null ? "HTTP_ERROR" : known.name(), "HTTP " + status.getStatusCode() + " "

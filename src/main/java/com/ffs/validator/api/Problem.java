@@ -1,5 +1,7 @@
 package com.ffs.validator.api;
 
+import java.util.Locale;
+
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -20,7 +22,7 @@ public record Problem(String type, String title, int status, String detail, Stri
     static final String MEDIA_TYPE = "application/problem+json";
 
     static Problem of(int status, String title, String code, String detail) {
-        return new Problem("urn:ffs-validator:problem:" + code.toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
+        return new Problem("urn:ffs-validator:problem:" + code.toLowerCase(Locale.ROOT).replace('_', '-'),
                 title, status, detail, code);
     }
 }

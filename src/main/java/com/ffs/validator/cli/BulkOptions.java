@@ -4,6 +4,8 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -154,7 +156,7 @@ record BulkOptions(String input, Path output, InputFormat format, Ask ask, Optio
             if (parsed.get("action").isPresent()) {
                 throw parsed.invalid("give either --action or --checks, not both");
             }
-            checks = new java.util.ArrayList<>();
+            checks = new ArrayList<>();
             for (String c : parsed.get("checks").get().split(",")) {
                 String name = c.strip().toLowerCase(Locale.ROOT);
                 if (!CHECKS.contains(name)) {
@@ -208,7 +210,7 @@ record BulkOptions(String input, Path output, InputFormat format, Ask ask, Optio
                 return e;
             }
         }
-        throw parsed.invalid("--" + name + " must be one of " + String.join(", ", java.util.Arrays.stream(
+        throw parsed.invalid("--" + name + " must be one of " + String.join(", ", Arrays.stream(
                 type.getEnumConstants()).map(e -> e.name().toLowerCase(Locale.ROOT)).toList()) + ", got '"
                 + value.get() + "'");
     }

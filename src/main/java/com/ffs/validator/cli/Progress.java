@@ -1,5 +1,6 @@
 package com.ffs.validator.cli;
 
+import java.io.Console;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Locale;
@@ -42,7 +43,7 @@ final class Progress implements AutoCloseable {
 
     /** Whether standard error is a terminal, for the bar. */
     static boolean terminal() {
-        java.io.Console console = System.console();
+        Console console = System.console();
         return console != null && console.isTerminal();
     }
 

@@ -5,6 +5,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
@@ -154,7 +155,7 @@ final class ExifOrientation {
                     info.exifStart = startsWith(b, value, "Exif\0\0") ? value + 6 : value;
                     info.exifEnd = end;
                 } else {
-                    text(info, key, java.util.Arrays.copyOfRange(b, value, end));
+                    text(info, key, Arrays.copyOfRange(b, value, end));
                 }
             }
             case "zTXt" -> {
@@ -184,7 +185,7 @@ final class ExifOrientation {
                     return;
                 }
                 byte[] value = compressed ? inflate(b, translated + 1, end, info)
-                        : java.util.Arrays.copyOfRange(b, translated + 1, end);
+                        : Arrays.copyOfRange(b, translated + 1, end);
                 if (value != null && isUtf8(value)) {
                     text(info, key, value);
                 }
@@ -218,7 +219,7 @@ final class ExifOrientation {
                     if (out.length == MAX_TEXT_CHUNK) {
                         return null;
                     }
-                    out = java.util.Arrays.copyOf(out, Math.min(MAX_TEXT_CHUNK, out.length * 4));
+                    out = Arrays.copyOf(out, Math.min(MAX_TEXT_CHUNK, out.length * 4));
                 }
                 int got = inflater.inflate(out, n, out.length - n);
                 if (got == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
@@ -227,7 +228,7 @@ final class ExifOrientation {
                 n += got;
             }
             info.inflated += n;
-            return java.util.Arrays.copyOf(out, n);
+            return Arrays.copyOf(out, n);
         } catch (DataFormatException e) {
             return null;
         } finally {

@@ -1,5 +1,7 @@
 package com.ffs.validator.image;
 
+import java.util.Arrays;
+
 /**
  * The first frame of a GIF as Pillow 9.4 loads it: a port of its LZW decoder ({@code libImaging/GifDecode.c}) fed the
  * whole rest of the file, as {@code ImageFile.load} feeds it. The canvas starts filled with the transparent index
@@ -19,7 +21,7 @@ final class GifDecoder {
         boolean paletted = f.palette() >= 0;
         ModeImage image = ModeImage.allocate(paletted ? PillowMode.P : PillowMode.L, f.width(), f.height());
         if (f.transparency() >= 0) {
-            java.util.Arrays.fill(image.data, (byte) f.transparency());
+            Arrays.fill(image.data, (byte) f.transparency());
             image.transparency(f.transparency());
         }
         if (paletted) {

@@ -9,6 +9,7 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import org.jboss.logging.Logger;
 
@@ -111,7 +112,7 @@ final class LibWebp {
      * native memory valid only during the call) to {@code reader}.
      */
     void firstFrameRgba(Arena arena, MemorySegment data, int width, int height,
-            java.util.function.Consumer<MemorySegment> reader) {
+            Consumer<MemorySegment> reader) {
         MemorySegment options = arena.allocate(64);
         MemorySegment webpData = arena.allocate(16);
         webpData.set(ValueLayout.ADDRESS, 0, data);

@@ -1,5 +1,7 @@
 package com.ffs.validator.image;
 
+import java.util.function.IntUnaryOperator;
+
 /**
  * Pillow's unpackers ({@code libImaging/Unpack.c}, 9.4) for the raw modes the BMP and TIFF readers ask for: each turns
  * {@code pixels} pixels of file data into the mode's layout ({@link PillowMode}). A band unpacker writes one byte of
@@ -325,7 +327,7 @@ final class PillowUnpack {
         });
     }
 
-    private static void map(byte[] in, int i, byte[] out, int o, int n, java.util.function.IntUnaryOperator f) {
+    private static void map(byte[] in, int i, byte[] out, int o, int n, IntUnaryOperator f) {
         for (int p = 0; p < n; p++) {
             out[o + p] = (byte) f.applyAsInt(in[i + p] & 0xFF);
         }

@@ -1,6 +1,7 @@
 package com.ffs.validator.image;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Set;
 
 /**
@@ -50,7 +51,7 @@ final class PngHeader {
                 throw new IntakeException(IntakeError.DECODE_FAILED, "PNG is truncated: a chunk declares " + length
                         + " bytes but " + Math.max(0, bytes.length - p - 12) + " remain");
             }
-            String type = new String(bytes, (int) p + 4, 4, java.nio.charset.StandardCharsets.ISO_8859_1);
+            String type = new String(bytes, (int) p + 4, 4, StandardCharsets.ISO_8859_1);
             drop |= DROPPED.contains(type) || (keyed && type.equals("tRNS"));
             p += 12 + length;
             if (type.equals("IEND")) {
@@ -85,12 +86,12 @@ final class PngHeader {
             long length = ((bytes[(int) p] & 0xFFL) << 24) | (bytes[(int) p + 1] & 0xFF) << 16
                     | (bytes[(int) p + 2] & 0xFF) << 8 | (bytes[(int) p + 3] & 0xFF);
             int at = (int) p + 8;
-            if (new String(bytes, (int) p + 4, 4, java.nio.charset.StandardCharsets.ISO_8859_1).equals("tRNS")
+            if (new String(bytes, (int) p + 4, 4, StandardCharsets.ISO_8859_1).equals("tRNS")
                     && length >= (rgb ? 6 : 2) && at + (rgb ? 6 : 2) <= bytes.length) {
                 int r = bytes[at + 1] & 0xFF;
                 key = rgb ? r << 16 | (bytes[at + 3] & 0xFF) << 8 | (bytes[at + 5] & 0xFF) : r << 16 | r << 8 | r;
             }
-            if (new String(bytes, (int) p + 4, 4, java.nio.charset.StandardCharsets.ISO_8859_1).equals("IEND")) {
+            if (new String(bytes, (int) p + 4, 4, StandardCharsets.ISO_8859_1).equals("IEND")) {
                 break;
             }
             p += 12 + length;
@@ -118,7 +119,7 @@ final class PngHeader {
         while (p + 12 <= bytes.length) {
             int length = (int) (((bytes[p] & 0xFFL) << 24) | (bytes[p + 1] & 0xFF) << 16 | (bytes[p + 2] & 0xFF) << 8
                     | (bytes[p + 3] & 0xFF));
-            String type = new String(bytes, p + 4, 4, java.nio.charset.StandardCharsets.ISO_8859_1);
+            String type = new String(bytes, p + 4, 4, StandardCharsets.ISO_8859_1);
             if (!DROPPED.contains(type) && !(keyed && type.equals("tRNS"))) {
                 out.write(bytes, p, 12 + length);
             }

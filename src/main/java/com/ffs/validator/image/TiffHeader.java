@@ -1,5 +1,6 @@
 package com.ffs.validator.image;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -153,10 +154,10 @@ final class TiffHeader {
         int bandCount = (photometric == 2 || photometric == 6 || photometric == 8 ? 3 : photometric == 5 ? 4 : 1)
                 + extra.length;
         if (samples < bits.length) {
-            bits = java.util.Arrays.copyOf(bits, (int) samples);
+            bits = Arrays.copyOf(bits, (int) samples);
         } else if (samples > bits.length && bits.length == 1) {
             long[] repeated = new long[(int) samples];
-            java.util.Arrays.fill(repeated, bits[0]);
+            Arrays.fill(repeated, bits[0]);
             bits = repeated;
         }
         if (bits.length != samples) {
@@ -166,8 +167,8 @@ final class TiffHeader {
         TiffModes.Mode m = TiffModes.find(bigEndian, photometric, sampleFormat, fillOrder, bits, extra);
         if (m == null) {
             throw b.unsupported("with a layout Pillow does not read (photometric " + photometric + ", "
-                    + java.util.Arrays.toString(bits) + " bits, sample format "
-                    + java.util.Arrays.toString(sampleFormat) + ", extra samples " + java.util.Arrays.toString(extra)
+                    + Arrays.toString(bits) + " bits, sample format "
+                    + Arrays.toString(sampleFormat) + ", extra samples " + Arrays.toString(extra)
                     + ")");
         }
         boolean tiled = entries.containsKey(TILE_OFFSETS);

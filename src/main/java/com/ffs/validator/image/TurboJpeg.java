@@ -8,6 +8,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.Optional;
 
@@ -81,7 +83,7 @@ final class TurboJpeg {
     }
 
     private static boolean pinsRegions() {
-        for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory
+        for (GarbageCollectorMXBean gc : ManagementFactory
                 .getGarbageCollectorMXBeans()) {
             String name = gc.getName();
             if (!(name.startsWith("G1") || name.startsWith("ZGC") || name.startsWith("Shenandoah"))) {

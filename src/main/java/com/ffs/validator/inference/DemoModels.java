@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -147,7 +148,7 @@ public final class DemoModels {
         List<String> vocab = vocabulary();
         float[] table = randomFloats(random, vocab.size() * SIGLIP_DIM);
         for (int id = 0; id < SPECIAL_TOKENS.size(); id++) {
-            java.util.Arrays.fill(table, id * SIGLIP_DIM, (id + 1) * SIGLIP_DIM, 0f);
+            Arrays.fill(table, id * SIGLIP_DIM, (id + 1) * SIGLIP_DIM, 0f);
         }
         Files.write(dir.resolve("text_model.onnx"), textTower("demo-siglip-text", table, SIGLIP_DIM,
                 SIGLIP_TEXT_LENGTH, false));

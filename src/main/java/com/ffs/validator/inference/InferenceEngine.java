@@ -20,6 +20,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 import jakarta.annotation.PreDestroy;
@@ -254,7 +255,7 @@ public class InferenceEngine {
     }
 
     /** A queued text request; completes its future however it ends, also when it is dropped at shutdown. */
-    private record TextTask(CompletableFuture<float[][]> rows, java.util.function.Supplier<float[][]> work)
+    private record TextTask(CompletableFuture<float[][]> rows, Supplier<float[][]> work)
             implements
                 Runnable {
         @Override

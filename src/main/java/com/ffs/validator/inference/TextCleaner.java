@@ -2,6 +2,7 @@ package com.ffs.validator.inference;
 
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /** Text normalisation a model's tokenizer expects before tokenising, named by {@code text_clean} in config.json. */
 enum TextCleaner {
@@ -13,7 +14,7 @@ enum TextCleaner {
      */
     CANONICALIZE;
 
-    private static final java.util.regex.Pattern WHITESPACE = java.util.regex.Pattern.compile("(?U)\\s+");
+    private static final Pattern WHITESPACE = Pattern.compile("(?U)\\s+");
     private static final String ASCII_PUNCTUATION = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~";
 
     String clean(String text) {

@@ -6,10 +6,12 @@ import java.util.concurrent.CompletionException;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.ffs.validator.validation.Admission;
 import com.ffs.validator.validation.CancelledException;
+import com.ffs.validator.validation.JsonErrors;
 import com.ffs.validator.validation.Pending;
 import com.ffs.validator.validation.RequestException;
 import com.ffs.validator.validation.UnavailableException;
@@ -107,9 +109,9 @@ public class JobRunner {
         }
         try {
             return mapper.treeToValue(input, ValidationRequest.class);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new RequestException(RequestException.Code.INVALID_REQUEST, "invalid input: "
-                    + com.ffs.validator.validation.JsonErrors.describe(e));
+                    + JsonErrors.describe(e));
         } catch (IllegalArgumentException e) {
             throw new RequestException(RequestException.Code.INVALID_REQUEST, "invalid input");
         }

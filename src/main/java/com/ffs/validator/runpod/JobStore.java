@@ -1,6 +1,7 @@
 package com.ffs.validator.runpod;
 
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -18,6 +19,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.opentelemetry.context.Context;
 import io.quarkus.logging.Log;
 
 /**
@@ -73,7 +75,7 @@ public class JobStore {
         Job job = new Job((sync ? "sync-" : "") + UUID.randomUUID(), input, retention.toNanos());
         jobs.put(job.id, job);
         // The job's span continues the trace of the request that submitted it (/run, /runsync).
-        pool.execute(io.opentelemetry.context.Context.current().wrap(() -> execute(job)));
+        pool.execute(Context.current().wrap(() -> execute(job)));
         return job;
     }
 
@@ -126,7 +128,7 @@ public class JobStore {
 
     /** Forgets up to {@code count} finished jobs whose result /runsync already returned, oldest first. */
     private void evictDelivered(int count) {
-        jobs.values().stream().filter(Job::delivered).sorted(java.util.Comparator.comparingLong(Job::finishedNanos))
+        jobs.values().stream().filter(Job::delivered).sorted(Comparator.comparingLong(Job::finishedNanos))
                 .limit(count).toList().forEach(this::forget);
     }
 

@@ -1,5 +1,7 @@
 package com.ffs.validator.validation;
 
+import java.util.List;
+
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -28,7 +30,7 @@ public record ImageResult(
         @Schema(description = "L2-normalised SigLIP image embedding (768 floats for the real model)") float[] embedding,
         SimilarityResult similarity,
         QualityResult quality,
-        @Schema(description = "QR, Data Matrix and Aztec codes found in the image; empty when there is none") java.util.List<CodeResult> codes,
+        @Schema(description = "QR, Data Matrix and Aztec codes found in the image; empty when there is none") List<CodeResult> codes,
         ImageError error) {
 
     static ImageResult failed(String url, ImageError error) {

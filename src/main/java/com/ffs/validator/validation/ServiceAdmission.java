@@ -1,6 +1,7 @@
 package com.ffs.validator.validation;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
@@ -66,14 +67,14 @@ public class ServiceAdmission {
             count(ticket.isDone() ? "admitted" : "queued", "none");
             return ticket;
         } catch (AdmissionControl.Refused r) {
-            count("refused", r.reason().name().toLowerCase(java.util.Locale.ROOT));
+            count("refused", r.reason().name().toLowerCase(Locale.ROOT));
             throw new UnavailableException(UnavailableException.Reason.OVERLOADED, refusalMessage(r), r.retryAfter());
         }
     }
 
     private String refusalMessage(AdmissionControl.Refused r) {
         return switch (r.reason()) {
-            case EXPECTED_WAIT -> String.format(java.util.Locale.ROOT, "busy: these images would wait about %.1f s, "
+            case EXPECTED_WAIT -> String.format(Locale.ROOT, "busy: these images would wait about %.1f s, "
                     + "more than the %d s this service admits (validator.request.max-queue-time); retry in about %d s",
                     r.expectedWait().toNanos() / 1e9, control.maxQueueTime().toSeconds(), r.retryAfter().toSeconds());
             case IMAGE_CAP -> "busy: as many images as this service holds at once are in flight "

@@ -4,9 +4,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Startup;
 
 /** Started once models are loaded; a startup probe gives loading its own, longer budget. */
-@org.eclipse.microprofile.health.Startup
+@Startup
 @ApplicationScoped
 public class StartedCheck implements HealthCheck {
 

@@ -1,11 +1,14 @@
 package com.ffs.validator.validation;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -14,7 +17,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -99,7 +104,7 @@ public class ValidationService {
     }
 
     /** How long newly admitted work would wait behind the work admitted now. */
-    public java.time.Duration expectedWait() {
+    public Duration expectedWait() {
         return admission.expectedWait();
     }
 
@@ -136,10 +141,10 @@ public class ValidationService {
         io.opentelemetry.context.Context trace = StageSpans.request(action, validated.images().size());
         Pending<ValidationResponse> pending = new Pending<>();
         RequestScope scope = new RequestScope(source.group());
-        java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean started = new AtomicBoolean();
         pending.whenCancelled((cause, reason) -> stop(scope, cause, reason));
         CompletableFuture<ValidationResponse> answer;
-        java.util.function.Function<PreparedChecks, CompletableFuture<ValidationResponse>> work = prepared -> {
+        Function<PreparedChecks, CompletableFuture<ValidationResponse>> work = prepared -> {
             CompletableFuture<AdmissionControl.Ticket> ticket = admission.admit(validated.admittedImages(),
                     validated.models(), mode);
             // A request stopped while it queues for admission leaves the queue.
@@ -224,7 +229,7 @@ public class ValidationService {
                 if (result.complete(ImageResult.failed(shown(reference), new ImageError(ErrorCode.CANCELLED,
                         stop.reason())))) {
                     registry.counter(MetricNames.IMAGES_CANCELLED, MetricNames.TAG_CAUSE,
-                            stop.cause().name().toLowerCase(java.util.Locale.ROOT)).increment();
+                            stop.cause().name().toLowerCase(Locale.ROOT)).increment();
                 }
             });
             results.add(result);
@@ -312,7 +317,7 @@ public class ValidationService {
         if (e instanceof IntakeException ie) {
             return new ImageError(ErrorCode.of(ie.error()), ie.getMessage());
         }
-        if (e instanceof CancelledException || e instanceof java.util.concurrent.CancellationException) {
+        if (e instanceof CancelledException || e instanceof CancellationException) {
             return new ImageError(ErrorCode.CANCELLED, e.getMessage());
         }
         if (e instanceof InferenceException) {

@@ -18,11 +18,13 @@ import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.ffs.validator.testing.ImageServer;
 import com.ffs.validator.testing.ImageServerTestResource;
+import com.ffs.validator.testing.Readiness;
 import com.ffs.validator.validation.ValidationService;
 
 import io.quarkus.test.common.WithTestResource;
@@ -47,9 +49,9 @@ class CancellationTests {
 
     private final ImageServer images = ImageServerTestResource.server();
 
-    @org.junit.jupiter.api.BeforeEach
+    @BeforeEach
     void ready() {
-        com.ffs.validator.testing.Readiness.await();
+        Readiness.await();
     }
 
     @AfterEach

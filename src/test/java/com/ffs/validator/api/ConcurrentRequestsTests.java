@@ -14,10 +14,12 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -28,17 +30,21 @@ import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 
 import org.assertj.core.data.Offset;
+import org.hamcrest.Matchers;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.ffs.validator.testing.ImageServer;
 import com.ffs.validator.testing.ImageServerTestResource;
 import com.ffs.validator.testing.Readiness;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
 
 /**
  * Images from many concurrent requests meet in the same batches; each must still get exactly the result it gets
@@ -76,8 +82,8 @@ class ConcurrentRequestsTests {
 
         ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
         List<Future<Void>> clients = new ArrayList<>();
-        List<List<Integer>> sent = java.util.Collections.synchronizedList(new ArrayList<>());
-        List<List<JsonNode>> received = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<List<Integer>> sent = Collections.synchronizedList(new ArrayList<>());
+        List<List<JsonNode>> received = Collections.synchronizedList(new ArrayList<>());
         for (int c = 0; c < CLIENTS; c++) {
             int client = c;
             Callable<Void> task = () -> {
@@ -120,14 +126,14 @@ class ConcurrentRequestsTests {
 
     @Test
     void shouldRunTheOtherImagesOfARequestWhileOneIsStillDownloading() throws Exception {
-        com.ffs.validator.testing.ImageServer server = ImageServerTestResource.server();
+        ImageServer server = ImageServerTestResource.server();
         server.hold();
         try {
             double batchesBefore = batches("nsfw");
             List<String> images = List.of(server.heldImage("formats/red.png"), server.image("formats/green.png"));
-            java.util.concurrent.CompletableFuture<io.restassured.response.Response> response = java.util.concurrent.CompletableFuture
+            CompletableFuture<Response> response = CompletableFuture
                     .supplyAsync(() -> given()
-                            .contentType(io.restassured.http.ContentType.JSON)
+                            .contentType(ContentType.JSON)
                             .body(Map.of("action", "nsfw", "images", images)).post("/v1/validate"),
                             Executors.newSingleThreadExecutor());
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
@@ -138,7 +144,7 @@ class ConcurrentRequestsTests {
             assertThat(response).as("while the other image of its request is still downloading").isNotDone();
             server.release();
             response.get(30, TimeUnit.SECONDS).then().statusCode(200)
-                    .body("results.nsfw.is_nsfw", org.hamcrest.Matchers.equalTo(List.of(true, false)));
+                    .body("results.nsfw.is_nsfw", Matchers.equalTo(List.of(true, false)));
         } finally {
             server.release();
         }

@@ -10,6 +10,7 @@ import static org.hamcrest.Matchers.startsWith;
 import java.util.List;
 import java.util.Map;
 
+import org.hamcrest.Matchers;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -70,11 +71,11 @@ class HealthAndMetricsTests {
     @Test
     void shouldPublishTheApiInOpenApi() {
         given().accept("application/json").get("/q/openapi").then().statusCode(200)
-                .body("paths", org.hamcrest.Matchers.hasKey("/v1/validate"))
-                .body("paths", org.hamcrest.Matchers.hasKey("/runsync"))
-                .body("paths", org.hamcrest.Matchers.hasKey("/v2/{endpointId}/run"))
-                .body("components.schemas.ValidationRequest.properties", org.hamcrest.Matchers.hasKey("images"))
-                .body("components.schemas.ImageResult.properties", org.hamcrest.Matchers.hasKey("embedding"))
-                .body("components.schemas.NsfwResult.properties", org.hamcrest.Matchers.hasKey("is_nsfw"));
+                .body("paths", Matchers.hasKey("/v1/validate"))
+                .body("paths", Matchers.hasKey("/runsync"))
+                .body("paths", Matchers.hasKey("/v2/{endpointId}/run"))
+                .body("components.schemas.ValidationRequest.properties", Matchers.hasKey("images"))
+                .body("components.schemas.ImageResult.properties", Matchers.hasKey("embedding"))
+                .body("components.schemas.NsfwResult.properties", Matchers.hasKey("is_nsfw"));
     }
 }

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import org.hamcrest.Matchers;
 import org.junit.jupiter.api.Test;
 
 import com.ffs.validator.testing.DriftingModelsTestResource;
@@ -41,6 +42,6 @@ class ReferenceDriftIT {
                 .post("/v1/validate").then().statusCode(503)
                 .body("code", equalTo("MODELS_FAILED"))
                 .body("detail", containsString("/q/health/ready"))
-                .body("detail", org.hamcrest.Matchers.not(containsString("/tmp")));
+                .body("detail", Matchers.not(containsString("/tmp")));
     }
 }

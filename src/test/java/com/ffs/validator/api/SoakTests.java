@@ -19,6 +19,7 @@ import java.util.function.BooleanSupplier;
 
 import jakarta.inject.Inject;
 
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -217,7 +218,7 @@ class SoakTests {
             for (Number x : e) {
                 norm += x.doubleValue() * x.doubleValue();
             }
-            assertThat(Math.sqrt(norm)).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-3));
+            assertThat(Math.sqrt(norm)).isCloseTo(1.0, Offset.offset(1e-3));
         }
         answered.incrementAndGet();
     }

@@ -12,7 +12,9 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
+import org.hamcrest.Matchers;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -117,7 +119,7 @@ class TextSearchTests {
         JsonPath result = validate(Map.of("action", "similarity", "images", images, "texts", texts))
                 .then().statusCode(200)
                 .body("results.url", equalTo(images))
-                .body("results[0].keySet()", equalTo(java.util.Set.of("url", "similarity")))
+                .body("results[0].keySet()", equalTo(Set.of("url", "similarity")))
                 .body("results[0].similarity.texts.text", equalTo(texts))
                 .extract().jsonPath();
         JsonPath embeddings = validate(Map.of("action", "embedding", "images", images)).then().statusCode(200)
@@ -141,7 +143,7 @@ class TextSearchTests {
         JsonPath result = validate(Map.of("action", "similarity", "reference_image", image("red.jpg"),
                 "images", List.of(image("red.png"), image("green.png"), image("blue.png"))))
                 .then().statusCode(200)
-                .body("results[0].similarity.keySet()", equalTo(java.util.Set.of("reference_image")))
+                .body("results[0].similarity.keySet()", equalTo(Set.of("reference_image")))
                 .extract().jsonPath();
         double same = result.getDouble("results[0].similarity.reference_image.cosine");
         assertThat(same).isGreaterThan(0.99);
@@ -156,7 +158,7 @@ class TextSearchTests {
                 "images", List.of(image("green.png"), missing)))
                 .then().statusCode(200)
                 .body("results[0].similarity.texts", hasSize(1))
-                .body("results[0].similarity.reference_image.cosine", org.hamcrest.Matchers.notNullValue())
+                .body("results[0].similarity.reference_image.cosine", Matchers.notNullValue())
                 .body("results[1].error.code", equalTo("FETCH_HTTP_STATUS"));
     }
 
@@ -183,7 +185,7 @@ class TextSearchTests {
         given().contentType(ContentType.JSON).body(Map.of("input", input)).post("/runsync").then().statusCode(200)
                 .body("status", equalTo("COMPLETED"))
                 .body("output.results[0].similarity.texts[0].text", equalTo("red dress"))
-                .body("output.results[0].similarity.reference_image.cosine", org.hamcrest.Matchers.greaterThan(0.99f));
+                .body("output.results[0].similarity.reference_image.cosine", Matchers.greaterThan(0.99f));
         input.put("reference_image", ImageServerTestResource.server().baseUrl() + "/status/404");
         given().contentType(ContentType.JSON).body(Map.of("input", input)).post("/runsync").then().statusCode(200)
                 .body("status", equalTo("FAILED"))

@@ -12,9 +12,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -67,20 +70,20 @@ class ValidateResourceTests {
         assertThat(r.jsonPath().getDouble("results[1].fashion.score")).isGreaterThan(0.9);
         List<Float> embedding = r.jsonPath().getList("results[0].embedding", Float.class);
         double norm = embedding.stream().mapToDouble(x -> x * x).sum();
-        assertThat(norm).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-4));
+        assertThat(norm).isCloseTo(1.0, Offset.offset(1e-4));
     }
 
     @Test
     void shouldDefaultToValidateWhenNoActionIsGiven() {
         validate(Map.of("images", List.of(image("green.png")))).then().statusCode(200)
-                .body("results[0].keySet()", equalTo(java.util.Set.of("url", "nsfw", "fashion", "embedding")));
+                .body("results[0].keySet()", equalTo(Set.of("url", "nsfw", "fashion", "embedding")));
     }
 
     @ParameterizedTest
     @CsvSource({ "nsfw,nsfw", "fashion,fashion", "embedding,embedding", "NSFW,nsfw" })
     void shouldReturnOnlyTheFieldsTheActionAsksFor(String action, String field) {
         validate(Map.of("action", action, "images", List.of(image("red.png")))).then().statusCode(200)
-                .body("results[0].keySet()", equalTo(java.util.Set.of("url", field)));
+                .body("results[0].keySet()", equalTo(Set.of("url", field)));
     }
 
     @ParameterizedTest
@@ -170,7 +173,7 @@ class ValidateResourceTests {
 
     @Test
     void shouldRejectMoreImagesThanTheLimit() {
-        List<String> images = java.util.Collections.nCopies(65, image("red.png"));
+        List<String> images = Collections.nCopies(65, image("red.png"));
         validate(Map.of("images", images)).then().statusCode(400)
                 .body("code", equalTo("TOO_MANY_IMAGES")).body("detail", containsString("64"));
     }

@@ -3,15 +3,20 @@ package com.ffs.validator.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * No Docker engine runs in CI, so the Dockerfiles' essentials are checked as text against the application's own
@@ -103,21 +108,21 @@ class DockerfilesTest {
     void entrypointShouldPassTheContainersArgumentsToTheJar() throws Exception {
         // Run the entrypoint's own shell line with `java` replaced by echo: arguments after the image must arrive.
         Dockerfile d = Dockerfile.read(JVM);
-        List<String> exec = new com.fasterxml.jackson.databind.ObjectMapper().readValue(d.last("ENTRYPOINT"),
-                new com.fasterxml.jackson.core.type.TypeReference<List<String>>() {
+        List<String> exec = new ObjectMapper().readValue(d.last("ENTRYPOINT"),
+                new TypeReference<List<String>>() {
                 });
-        List<String> command = new java.util.ArrayList<>(exec);
+        List<String> command = new ArrayList<>(exec);
         command.set(2, command.get(2).replace("exec java", "exec echo java"));
         command.addAll(List.of("bulk", "--input", "a file.csv"));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         assertThat(p.waitFor()).isZero();
         assertThat(out).endsWith("-jar /deployments/quarkus-run.jar bulk --input a file.csv");
 
-        command = new java.util.ArrayList<>(exec);
+        command = new ArrayList<>(exec);
         command.set(2, command.get(2).replace("exec java", "exec echo java"));
         p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+        out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         assertThat(out).endsWith("-jar /deployments/quarkus-run.jar");
     }
 
@@ -236,7 +241,7 @@ class DockerfilesTest {
 
     @Test
     void tensorrtIsNotInTheImageAndTheDocsSaySo() throws IOException {
-        String runs = String.join("\n", Dockerfile.read(JVM).all("RUN")).toLowerCase(java.util.Locale.ROOT);
+        String runs = String.join("\n", Dockerfile.read(JVM).all("RUN")).toLowerCase(Locale.ROOT);
         assertThat(runs).doesNotContain("tensorrt").doesNotContain("libnvinfer");
         assertThat(Files.readString(Path.of("DEPLOY.md"))).contains("validator.inference.tensorrt=true",
                 "libnvinfer.so.10", "libnvonnxparser.so.10");

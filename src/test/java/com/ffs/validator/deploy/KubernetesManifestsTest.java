@@ -27,6 +27,7 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.ffs.validator.metrics.MetricNames;
+import com.ffs.validator.testing.ConfigKeys;
 
 /**
  * Renders every overlay under k8s/overlays with {@code kubectl kustomize} and checks the objects against the
@@ -172,7 +173,7 @@ class KubernetesManifestsTest {
         // The pod profile refuses to start without keys unless anonymous access is chosen: the manifests do not.
         assertThat(app.get("%pod.validator.api.allow-anonymous")).isEqualTo("false");
         assertThat(config.has("VALIDATOR_API_ALLOW_ANONYMOUS")).isFalse();
-        List<String> known = com.ffs.validator.testing.ConfigKeys.all().stream()
+        List<String> known = ConfigKeys.all().stream()
                 .map(k -> k.replace('.', '_').replace('-', '_').toUpperCase()).toList();
         config.fieldNames().forEachRemaining(name -> {
             if (name.startsWith("VALIDATOR_")) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -73,7 +74,7 @@ class RunPodRequestScriptTest {
     }
 
     private static Process script(Map<String, String> env, String... args) throws IOException {
-        List<String> command = new java.util.ArrayList<>(List.of("bash", "scripts/runpod-request.sh"));
+        List<String> command = new ArrayList<>(List.of("bash", "scripts/runpod-request.sh"));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().keySet().removeIf(k -> k.startsWith("RUNPOD_"));

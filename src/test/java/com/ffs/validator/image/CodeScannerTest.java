@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import com.ffs.validator.testing.PastedCodes;
 import com.ffs.validator.testing.ProductPhotos;
+import com.google.zxing.common.BitMatrix;
 
 /** The code scan: what it finds, what it leaves out, and how it stays bounded. */
 class CodeScannerTest {
@@ -57,12 +58,12 @@ class CodeScannerTest {
                 "https://example.com/dm" },
                 { PastedCodes.aztec("tel:+4930999888"), CodeFormat.AZTEC,
                         "tel:+4930999888" } }) {
-            BufferedImage label = PastedCodes.paste(white(1200, 900), (com.google.zxing.common.BitMatrix) code[0], 2,
+            BufferedImage label = PastedCodes.paste(white(1200, 900), (BitMatrix) code[0], 2,
                     0.4, 0, 0.5, 0.5);
             assertThat(UNHURRIED.scan(decoded(label)).codes()).as("%s", code[1])
                     .containsExactly(new ScannedCode((CodeFormat) code[1], (String) code[2]));
             // In a corner, the windows put it in the middle of one of them.
-            BufferedImage corner = PastedCodes.paste(white(1200, 900), (com.google.zxing.common.BitMatrix) code[0],
+            BufferedImage corner = PastedCodes.paste(white(1200, 900), (BitMatrix) code[0],
                     2, 0.2, 0, 0.2, 0.25);
             assertThat(UNHURRIED.scan(decoded(corner)).codes()).as("%s in a corner", code[1])
                     .containsExactly(new ScannedCode((CodeFormat) code[1], (String) code[2]));

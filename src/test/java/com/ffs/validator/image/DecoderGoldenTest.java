@@ -12,6 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 /**
  * Every format and colour mode decoded as Pillow 9.4 decodes it (after {@code ImageOps.exif_transpose}), both with
  * {@code convert("RGB")} ({@link AlphaPolicy#DROP}) and composited onto white ({@link AlphaPolicy#WHITE},
@@ -142,7 +144,7 @@ class DecoderGoldenTest {
 
     static List<String> refusedCases() {
         List<String> out = new ArrayList<>();
-        for (com.fasterxml.jackson.databind.JsonNode c : Goldens.manifest().get("cases")) {
+        for (JsonNode c : Goldens.manifest().get("cases")) {
             if (c.has("refused")) {
                 out.add(c.get("file").asText());
             }

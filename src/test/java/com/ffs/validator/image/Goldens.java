@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -165,7 +166,7 @@ final class Goldens {
                 shape.add(Integer.parseInt(dim.trim()));
             }
         }
-        byte[] data = java.util.Arrays.copyOfRange(b, offset + headerLen, b.length);
+        byte[] data = Arrays.copyOfRange(b, offset + headerLen, b.length);
         return new NpyArray(d.group(1), shape.stream().mapToInt(Integer::intValue).toArray(), data);
     }
 }

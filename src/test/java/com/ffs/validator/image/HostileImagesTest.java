@@ -3,10 +3,22 @@ package com.ffs.validator.image;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.awt.Color;
+import java.awt.GradientPaint;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
+
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -15,6 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import com.ffs.validator.testing.HostileImages;
+import com.sun.management.ThreadMXBean;
 
 /**
  * Files that ask a decoder for far more than they are, decoded with the budget a 256 MB heap gives (128 MB): each is
@@ -59,7 +72,7 @@ class HostileImagesTest {
         RasterBudget budget = RasterBudget.of(BUDGET);
         ImageDecoder decoder = new ImageDecoder(89_478_485, AlphaPolicy.WHITE, true, TurboJpeg.instance(),
                 LibWebp.instance(), ImageDecoder.RasterListener.NONE, budget);
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         long before = threads.getCurrentThreadAllocatedBytes();
         if (code != null) {
             assertThatThrownBy(() -> decoder.decode(file)).isInstanceOfSatisfying(IntakeException.class,
@@ -87,31 +100,31 @@ class HostileImagesTest {
      */
     static Stream<Arguments> written() {
         return Stream.of(
-                Arguments.of("png", java.awt.image.BufferedImage.TYPE_INT_RGB, null),
-                Arguments.of("png", java.awt.image.BufferedImage.TYPE_4BYTE_ABGR, null),
-                Arguments.of("png", java.awt.image.BufferedImage.TYPE_BYTE_GRAY, null),
-                Arguments.of("png", java.awt.image.BufferedImage.TYPE_USHORT_GRAY, null),
-                Arguments.of("png", java.awt.image.BufferedImage.TYPE_BYTE_BINARY, null),
-                Arguments.of("png", java.awt.image.BufferedImage.TYPE_BYTE_INDEXED, null),
-                Arguments.of("bmp", java.awt.image.BufferedImage.TYPE_3BYTE_BGR, null),
-                Arguments.of("bmp", java.awt.image.BufferedImage.TYPE_BYTE_INDEXED, null),
-                Arguments.of("bmp", java.awt.image.BufferedImage.TYPE_BYTE_BINARY, null),
-                Arguments.of("bmp", java.awt.image.BufferedImage.TYPE_USHORT_565_RGB, null),
-                Arguments.of("bmp", java.awt.image.BufferedImage.TYPE_INT_RGB, null),
-                Arguments.of("bmp", java.awt.image.BufferedImage.TYPE_BYTE_INDEXED, "BI_RLE8"),
-                Arguments.of("tiff", java.awt.image.BufferedImage.TYPE_3BYTE_BGR, null),
-                Arguments.of("tiff", java.awt.image.BufferedImage.TYPE_3BYTE_BGR, "Deflate"),
-                Arguments.of("tiff", java.awt.image.BufferedImage.TYPE_3BYTE_BGR, "PackBits"),
-                Arguments.of("tiff", java.awt.image.BufferedImage.TYPE_4BYTE_ABGR, "Deflate"),
-                Arguments.of("tiff", java.awt.image.BufferedImage.TYPE_USHORT_GRAY, null),
-                Arguments.of("tiff", java.awt.image.BufferedImage.TYPE_BYTE_BINARY, "CCITT T.6"),
-                Arguments.of("tiff", java.awt.image.BufferedImage.TYPE_3BYTE_BGR, "LZW"),
-                Arguments.of("tiff", java.awt.image.BufferedImage.TYPE_3BYTE_BGR, "JPEG"),
-                Arguments.of("tiff", java.awt.image.BufferedImage.TYPE_USHORT_GRAY, "Deflate"),
-                Arguments.of("tiff", java.awt.image.BufferedImage.TYPE_BYTE_GRAY, "LZW"),
-                Arguments.of("gif", java.awt.image.BufferedImage.TYPE_BYTE_INDEXED, null),
-                Arguments.of("jpeg", java.awt.image.BufferedImage.TYPE_3BYTE_BGR, "progressive"),
-                Arguments.of("jpeg", java.awt.image.BufferedImage.TYPE_BYTE_GRAY, null));
+                Arguments.of("png", BufferedImage.TYPE_INT_RGB, null),
+                Arguments.of("png", BufferedImage.TYPE_4BYTE_ABGR, null),
+                Arguments.of("png", BufferedImage.TYPE_BYTE_GRAY, null),
+                Arguments.of("png", BufferedImage.TYPE_USHORT_GRAY, null),
+                Arguments.of("png", BufferedImage.TYPE_BYTE_BINARY, null),
+                Arguments.of("png", BufferedImage.TYPE_BYTE_INDEXED, null),
+                Arguments.of("bmp", BufferedImage.TYPE_3BYTE_BGR, null),
+                Arguments.of("bmp", BufferedImage.TYPE_BYTE_INDEXED, null),
+                Arguments.of("bmp", BufferedImage.TYPE_BYTE_BINARY, null),
+                Arguments.of("bmp", BufferedImage.TYPE_USHORT_565_RGB, null),
+                Arguments.of("bmp", BufferedImage.TYPE_INT_RGB, null),
+                Arguments.of("bmp", BufferedImage.TYPE_BYTE_INDEXED, "BI_RLE8"),
+                Arguments.of("tiff", BufferedImage.TYPE_3BYTE_BGR, null),
+                Arguments.of("tiff", BufferedImage.TYPE_3BYTE_BGR, "Deflate"),
+                Arguments.of("tiff", BufferedImage.TYPE_3BYTE_BGR, "PackBits"),
+                Arguments.of("tiff", BufferedImage.TYPE_4BYTE_ABGR, "Deflate"),
+                Arguments.of("tiff", BufferedImage.TYPE_USHORT_GRAY, null),
+                Arguments.of("tiff", BufferedImage.TYPE_BYTE_BINARY, "CCITT T.6"),
+                Arguments.of("tiff", BufferedImage.TYPE_3BYTE_BGR, "LZW"),
+                Arguments.of("tiff", BufferedImage.TYPE_3BYTE_BGR, "JPEG"),
+                Arguments.of("tiff", BufferedImage.TYPE_USHORT_GRAY, "Deflate"),
+                Arguments.of("tiff", BufferedImage.TYPE_BYTE_GRAY, "LZW"),
+                Arguments.of("gif", BufferedImage.TYPE_BYTE_INDEXED, null),
+                Arguments.of("jpeg", BufferedImage.TYPE_3BYTE_BGR, "progressive"),
+                Arguments.of("jpeg", BufferedImage.TYPE_BYTE_GRAY, null));
     }
 
     @ParameterizedTest
@@ -122,24 +135,24 @@ class HostileImagesTest {
     }
 
     private static byte[] written(String format, int type, String variant, int width, int height)
-            throws java.io.IOException {
-        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(width, height, type);
-        java.awt.Graphics2D g = image.createGraphics();
-        g.setPaint(new java.awt.GradientPaint(0, 0, java.awt.Color.RED, width, height, java.awt.Color.BLUE));
+            throws IOException {
+        BufferedImage image = new BufferedImage(width, height, type);
+        Graphics2D g = image.createGraphics();
+        g.setPaint(new GradientPaint(0, 0, Color.RED, width, height, Color.BLUE));
         g.fillRect(0, 0, width, height);
         g.dispose();
-        javax.imageio.ImageWriter writer = javax.imageio.ImageIO.getImageWritersByFormatName(format).next();
-        javax.imageio.ImageWriteParam param = writer.getDefaultWriteParam();
+        ImageWriter writer = ImageIO.getImageWritersByFormatName(format).next();
+        ImageWriteParam param = writer.getDefaultWriteParam();
         if ("progressive".equals(variant)) {
-            param.setProgressiveMode(javax.imageio.ImageWriteParam.MODE_DEFAULT);
+            param.setProgressiveMode(ImageWriteParam.MODE_DEFAULT);
         } else if (variant != null) {
-            param.setCompressionMode(javax.imageio.ImageWriteParam.MODE_EXPLICIT);
+            param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
             param.setCompressionType(variant);
         }
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        try (var stream = new javax.imageio.stream.MemoryCacheImageOutputStream(out)) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (var stream = new MemoryCacheImageOutputStream(out)) {
             writer.setOutput(stream);
-            writer.write(null, new javax.imageio.IIOImage(image, null, null), param);
+            writer.write(null, new IIOImage(image, null, null), param);
         }
         writer.dispose();
         return out.toByteArray();
@@ -150,7 +163,7 @@ class HostileImagesTest {
         ImageDecoder decoder = new ImageDecoder(89_478_485, AlphaPolicy.WHITE, true, TurboJpeg.instance(),
                 LibWebp.instance(), ImageDecoder.RasterListener.NONE, budget);
         decoder.decode(file);
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         long before = threads.getCurrentThreadAllocatedBytes();
         long reserved;
         try (ImageDecoder.Decoded decoded = decoder.decodeHeld(file)) {

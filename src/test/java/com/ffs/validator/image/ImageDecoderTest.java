@@ -17,6 +17,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import com.sun.management.ThreadMXBean;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.quarkus.runtime.configuration.MemorySize;
+
 /** Decode limits, damaged data, what is not an image, and the per-format paths. */
 class ImageDecoderTest {
 
@@ -62,7 +67,7 @@ class ImageDecoderTest {
         byte[] bomb = bomb(format);
         assertThat(bomb.length).isLessThan(64 * 1024);
         Allocations allocations = new Allocations();
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         long before = threads.getCurrentThreadAllocatedBytes();
 
         assertThatThrownBy(() -> decoder(allocations).decode(bomb))
@@ -213,7 +218,7 @@ class ImageDecoderTest {
 
     @Test
     void shouldCountTheJpegWarningsItTolerates() {
-        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
         ImageDecoder decoder = new ImageDecoder(new ImageConfig() {
             @Override
             public long maxPixels() {
@@ -221,7 +226,7 @@ class ImageDecoderTest {
             }
 
             @Override
-            public Optional<io.quarkus.runtime.configuration.MemorySize> rasterMemory() {
+            public Optional<MemorySize> rasterMemory() {
                 return Optional.empty();
             }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -23,6 +24,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -117,7 +119,7 @@ class ImageFetcherTest {
         Settings withBodyMemory(long bytes, long cap) {
             return new Settings(allowPrivate, allowedHosts, connectTimeout, readTimeout, totalTimeout, queueTimeout,
                     cap, maxRedirects, maxConcurrent, maxPerHost, maxPerRequest,
-                    Optional.of(new MemorySize(java.math.BigInteger.valueOf(bytes))), userAgent);
+                    Optional.of(new MemorySize(BigInteger.valueOf(bytes))), userAgent);
         }
     }
 
@@ -417,7 +419,7 @@ class ImageFetcherTest {
         ImageFetcher f = fetcher(Settings.open());
         assertCode(failure(f, "http://nowhere.test/x.png"), IntakeError.FETCH_FAILED);
         int closedPort;
-        try (var probe = new java.net.ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+        try (var probe = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             closedPort = probe.getLocalPort();
         }
         assertCode(failure(f, "http://127.0.0.1:" + closedPort + "/x.png"), IntakeError.FETCH_FAILED);
@@ -578,7 +580,7 @@ class ImageFetcherTest {
     }
 
     /** Waits for a condition the code under test reaches on its own threads; fails after 10 s. */
-    static void awaitTrue(java.util.function.BooleanSupplier condition) {
+    static void awaitTrue(BooleanSupplier condition) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {

@@ -2,12 +2,17 @@ package com.ffs.validator.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,7 +35,7 @@ class ImageSourceTest {
                 Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(2), CAP, 5, 8, 2,
                 4, Optional.empty(), "test");
         fetcher = new ImageFetcher(vertx, settings, host -> {
-            throw new java.net.UnknownHostException(host);
+            throw new UnknownHostException(host);
         }, null);
         source = new ImageSource(fetcher, settings);
     }
@@ -93,11 +98,11 @@ class ImageSourceTest {
     @Test
     void shouldDecodeInlineDataOnTheGivenExecutorNotTheCaller() {
         String b64 = Base64.getEncoder().encodeToString(png());
-        List<String> ranOn = new java.util.concurrent.CopyOnWriteArrayList<>();
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor(
+        List<String> ranOn = new CopyOnWriteArrayList<>();
+        ExecutorService pool = Executors.newSingleThreadExecutor(
                 r -> new Thread(r, "cpu-test"));
         try {
-            java.util.concurrent.Executor recording = task -> pool.execute(() -> {
+            Executor recording = task -> pool.execute(() -> {
                 ranOn.add(Thread.currentThread().getName());
                 task.run();
             });

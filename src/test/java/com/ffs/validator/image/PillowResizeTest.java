@@ -2,6 +2,8 @@ package com.ffs.validator.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -98,8 +100,8 @@ class PillowResizeTest {
                 // Same width, filter and columns; different heights and rows: one horizontal pass for all.
                 int rw = 1 + random.nextInt(tw);
                 int left = random.nextInt(tw - rw + 1);
-                List<PillowResize.Shape> shapes = new java.util.ArrayList<>();
-                List<RgbImage> expected = new java.util.ArrayList<>();
+                List<PillowResize.Shape> shapes = new ArrayList<>();
+                List<RgbImage> expected = new ArrayList<>();
                 for (int k = 0; k < 3; k++) {
                     int th = 1 + random.nextInt(k == 2 ? 3 * image.height() + 1 : 200);
                     int rh = 1 + random.nextInt(th);
@@ -139,7 +141,7 @@ class PillowResizeTest {
             Resample filter = FILTERS[random.nextInt(FILTERS.length)];
             PillowResize.Coefficients c = PillowResize.Coefficients.compute(image.width(), tw, filter);
             int[] columns = new int[tw];
-            java.util.Arrays.setAll(columns, x -> x);
+            Arrays.setAll(columns, x -> x);
             byte[] plain = new byte[tw * 6];
             ResizeKernels.horizontalPlain2(image.pixels(), 0, image.width() * 3, c, columns, 0, tw, plain, 0, tw * 3);
             byte[] single = new byte[tw * 6];

@@ -14,6 +14,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import com.sun.management.ThreadMXBean;
+
 /**
  * Images of extreme aspect ratio through the three real models' preprocessing: each is resized exactly (against
  * the line-by-line port), with work of the order of milliseconds and memory of the order of the model's input,
@@ -177,6 +179,6 @@ class PreprocessorBoundsTest {
     }
 
     private static long allocatedBytes() {
-        return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getCurrentThreadAllocatedBytes();
+        return ((ThreadMXBean) ManagementFactory.getThreadMXBean()).getCurrentThreadAllocatedBytes();
     }
 }

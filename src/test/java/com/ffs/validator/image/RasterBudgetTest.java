@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -45,7 +46,7 @@ class RasterBudgetTest {
         RasterBudget budget = RasterBudget.of(8 * MIB);
         RasterBudget.Hold first = budget.hold();
         first.reserve(7 * MIB, "JPEG");
-        java.util.concurrent.CountDownLatch asking = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch asking = new CountDownLatch(1);
         CompletableFuture<RasterBudget.Hold> second = CompletableFuture.supplyAsync(() -> {
             RasterBudget.Hold h = budget.hold();
             asking.countDown();

@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 
@@ -201,8 +202,8 @@ class DynamicBatcherTest {
 
     @Test
     void shouldRunAsManyBatchesAtOnceAsItHasInstances() throws Exception {
-        java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.atomic.AtomicInteger mostAtOnce = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger mostAtOnce = new AtomicInteger();
         CountDownLatch bothStarted = new CountDownLatch(2);
         DynamicBatcher.BatchRunner overlapping = (buffer, count) -> {
             mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
@@ -227,7 +228,7 @@ class DynamicBatcherTest {
 
     @Test
     void shouldKeepFillingTheBatchWhileAnotherModelHoldsTheRunSlot() throws Exception {
-        java.util.concurrent.Semaphore runSlots = new java.util.concurrent.Semaphore(1);
+        Semaphore runSlots = new Semaphore(1);
         runSlots.acquire(); // another model's batch is running
         try (DynamicBatcher b = new DynamicBatcher("t", 2, 8, Duration.ofMillis(10), 16, 1, runSlots,
                 echo(Duration.ZERO), (s, q, r, f) -> {

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -236,32 +237,32 @@ class InferenceEngineTest {
 
         public Overrides nsfw() {
             return new Overrides() {
-                public java.util.Optional<String> imageGraph() {
-                    return java.util.Optional.empty();
+                public Optional<String> imageGraph() {
+                    return Optional.empty();
                 }
 
-                public java.util.Optional<String> imageInput() {
-                    return java.util.Optional.of(nsfwInput);
+                public Optional<String> imageInput() {
+                    return Optional.of(nsfwInput);
                 }
 
-                public java.util.Optional<String> imageOutput() {
-                    return java.util.Optional.empty();
+                public Optional<String> imageOutput() {
+                    return Optional.empty();
                 }
 
-                public java.util.Optional<String> textGraph() {
-                    return java.util.Optional.empty();
+                public Optional<String> textGraph() {
+                    return Optional.empty();
                 }
 
-                public java.util.Optional<String> textInput() {
-                    return java.util.Optional.empty();
+                public Optional<String> textInput() {
+                    return Optional.empty();
                 }
 
-                public java.util.Optional<String> textMaskInput() {
-                    return java.util.Optional.empty();
+                public Optional<String> textMaskInput() {
+                    return Optional.empty();
                 }
 
-                public java.util.Optional<String> textOutput() {
-                    return java.util.Optional.empty();
+                public Optional<String> textOutput() {
+                    return Optional.empty();
                 }
             };
         }

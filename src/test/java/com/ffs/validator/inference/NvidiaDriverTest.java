@@ -2,6 +2,10 @@ package com.ffs.validator.inference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
+import java.util.regex.MatchResult;
+import java.util.regex.Pattern;
+
 import org.junit.jupiter.api.Test;
 
 /** The start-up line that names the driver and the CUDA libraries found. */
@@ -62,12 +66,12 @@ class NvidiaDriverTest {
             assertThat(in).as("the GPU build of ONNX Runtime, the default on Linux").isNotNull();
             provider = in.readAllBytes();
         }
-        String strings = new String(provider, java.nio.charset.StandardCharsets.ISO_8859_1);
+        String strings = new String(provider, StandardCharsets.ISO_8859_1);
         for (String library : NvidiaDriver.TENSORRT_LIBRARIES) {
             assertThat(strings).contains(library + "\0");
         }
-        assertThat(java.util.regex.Pattern.compile("libnv(infer|onnxparser)[a-z_]*\\.so\\.\\d+").matcher(strings)
-                .results().map(java.util.regex.MatchResult::group).distinct().sorted())
+        assertThat(Pattern.compile("libnv(infer|onnxparser)[a-z_]*\\.so\\.\\d+").matcher(strings)
+                .results().map(MatchResult::group).distinct().sorted())
                 .containsExactlyElementsOf(NvidiaDriver.TENSORRT_LIBRARIES);
     }
 }

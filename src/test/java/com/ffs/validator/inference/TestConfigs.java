@@ -17,9 +17,9 @@ public final class TestConfigs {
         return withDevice(InferenceConfig.Device.CPU);
     }
 
-    public static ModelsConfig models(java.nio.file.Path dir, boolean demo) {
+    public static ModelsConfig models(Path dir, boolean demo) {
         return new ModelsConfig() {
-            public java.nio.file.Path dir() {
+            public Path dir() {
                 return dir;
             }
 

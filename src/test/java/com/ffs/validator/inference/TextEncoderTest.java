@@ -2,6 +2,7 @@ package com.ffs.validator.inference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -51,8 +52,8 @@ class TextEncoderTest {
         DemoModels.writeAll(root);
         // a tokenizer.json without a fixed padding length, and a graph with a dynamic sequence axis
         Path tok = root.resolve("clip/tokenizer.json");
-        String json = java.nio.file.Files.readString(tok).replaceAll("\"Fixed\"\\s*:\\s*77", "\"BatchLongest\": null");
-        java.nio.file.Files.writeString(tok, json.replace("\"strategy\" : {\n      \"BatchLongest\" : null\n    }",
+        String json = Files.readString(tok).replaceAll("\"Fixed\"\\s*:\\s*77", "\"BatchLongest\": null");
+        Files.writeString(tok, json.replace("\"strategy\" : {\n      \"BatchLongest\" : null\n    }",
                 "\"strategy\" : \"BatchLongest\""));
         try (TextEncoder encoder = new TextEncoder(tok, -1, null, TextCleaner.NONE)) {
             TextEncoder.Batch batch = encoder.encode(List.of("dress", "a photo of shoes"));

@@ -17,9 +17,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -70,7 +73,7 @@ final class FakeRunPodQueue implements AutoCloseable {
     private final Deque<Object> takeAnswers = new ConcurrentLinkedDeque<>();
     private final LinkedBlockingDeque<String> stopSignals = new LinkedBlockingDeque<>();
     private final List<Call> stopPolls = new CopyOnWriteArrayList<>();
-    private final java.util.concurrent.atomic.AtomicInteger openTakes = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger openTakes = new AtomicInteger();
     private volatile boolean stopOffered = true;
     private final Deque<Integer> doneAnswers = new ConcurrentLinkedDeque<>();
     private final List<Call> takes = new CopyOnWriteArrayList<>();
@@ -227,7 +230,7 @@ final class FakeRunPodQueue implements AutoCloseable {
                 .findFirst(), timeout, "job " + jobId + " to be taken");
     }
 
-    private static Call awaitCall(java.util.function.Supplier<Optional<Call>> probe, Duration timeout, String what) {
+    private static Call awaitCall(Supplier<Optional<Call>> probe, Duration timeout, String what) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             Optional<Call> call = probe.get();
@@ -408,7 +411,7 @@ final class FakeRunPodQueue implements AutoCloseable {
         }
     }
 
-    static com.fasterxml.jackson.databind.JsonNode parse(String json) {
+    static JsonNode parse(String json) {
         try {
             return MAPPER.readTree(json);
         } catch (JsonProcessingException e) {

@@ -8,6 +8,7 @@ import static org.mockito.Mockito.when;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -29,7 +30,7 @@ import com.ffs.validator.validation.ValidationService;
 class JobRunnerTest {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final JsonNode INPUT = MAPPER.valueToTree(java.util.Map.of("images", List.of("https://x/a.png")));
+    private static final JsonNode INPUT = MAPPER.valueToTree(Map.of("images", List.of("https://x/a.png")));
 
     @Test
     void aJobThatArrivesWhileModelsLoadShouldWaitForThem() {

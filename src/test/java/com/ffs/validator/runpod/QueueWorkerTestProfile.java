@@ -1,5 +1,6 @@
 package com.ffs.validator.runpod;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -35,7 +36,7 @@ public class QueueWorkerTestProfile implements QuarkusTestProfile {
     public static class Deadlines extends QueueWorkerTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            Map<String, String> overrides = new java.util.HashMap<>(super.getConfigOverrides());
+            Map<String, String> overrides = new HashMap<>(super.getConfigOverrides());
             overrides.put("validator.runpod.concurrency", "1");
             overrides.put("validator.runpod.job-timeout", "2s");
             return overrides;

@@ -3,7 +3,9 @@ package com.ffs.validator.runpod;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 
@@ -23,8 +25,8 @@ class ResultBodiesTest {
 
     private static ValidationResponse response(int images, int dims) {
         float[] embedding = new float[dims];
-        java.util.Arrays.fill(embedding, 0.0123456f);
-        List<ImageResult> results = java.util.stream.IntStream.range(0, images)
+        Arrays.fill(embedding, 0.0123456f);
+        List<ImageResult> results = IntStream.range(0, images)
                 .mapToObj(i -> new ImageResult("https://example.com/ümlaut-" + i + ".jpg",
                         new ImageResult.NsfwResult(false, 0.05), null, embedding, null, null, null, null))
                 .toList();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,13 +42,13 @@ class RunPodClientTest {
 
     @Test
     void shouldReadOneJobOrABatch() throws Exception {
-        queue.enqueue("j1", Map.of("images", java.util.List.of("a")));
+        queue.enqueue("j1", Map.of("images", List.of("a")));
         Take one = client.take(urls.take(1, false));
         assertThat(one).isInstanceOfSatisfying(Take.Jobs.class, jobs -> {
             assertThat(jobs.jobs()).extracting(RunPodClient.QueueJob::id).containsExactly("j1");
             assertThat(jobs.jobs().getFirst().input().get("images").get(0).asText()).isEqualTo("a");
         });
-        queue.enqueueAll(new java.util.LinkedHashMap<>(Map.of("j2", "x", "j3", "y")));
+        queue.enqueueAll(new LinkedHashMap<>(Map.of("j2", "x", "j3", "y")));
         Take batch = client.take(urls.take(4, true));
         assertThat(batch).isInstanceOfSatisfying(Take.Jobs.class,
                 jobs -> assertThat(jobs.jobs()).extracting(RunPodClient.QueueJob::id)

@@ -2,6 +2,8 @@ package com.ffs.validator.runpod;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 
@@ -45,7 +47,7 @@ class RunPodPortsTest {
 
     @Test
     void theImagesPortIsTheOneTheDockerfilesExpose() throws Exception {
-        String dockerfile = java.nio.file.Files.readString(java.nio.file.Path.of("src/main/docker/Dockerfile.runpod"));
+        String dockerfile = Files.readString(Path.of("src/main/docker/Dockerfile.runpod"));
         assertThat(dockerfile).containsPattern("(?m)^EXPOSE " + RunPodEnvironment.IMAGE_PORT + "$");
     }
 }

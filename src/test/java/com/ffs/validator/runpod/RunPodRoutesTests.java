@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import org.hamcrest.Matchers;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -102,7 +103,7 @@ class RunPodRoutesTests {
             given().post("/cancel/" + id).then().statusCode(200).body("id", equalTo(id))
                     .body("status", equalTo("CANCELLED"));
             given().get("/status/" + id).then().statusCode(200).body("status", equalTo("CANCELLED"))
-                    .body("$", org.hamcrest.Matchers.not(hasKey("output")));
+                    .body("$", Matchers.not(hasKey("output")));
         } finally {
             images.release();
         }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 
 import com.ffs.validator.inference.DemoModels;
@@ -26,7 +27,7 @@ public class DriftingModelsTestResource implements QuarkusTestResourceLifecycleM
             String json = Files.readString(references);
             int at = json.indexOf("\"output\" : [ ") + "\"output\" : [ ".length();
             Files.writeString(references, json.substring(0, at) + "-40.0, " + json.substring(json.indexOf(',', at) + 1));
-            Map<String, String> config = new java.util.HashMap<>(Readiness.packagedManagementPort());
+            Map<String, String> config = new HashMap<>(Readiness.packagedManagementPort());
             config.putAll(Map.of("validator.models.dir", dir.toString(), "validator.inference.device", "cpu",
                     "validator.models.exit-on-failure", "false"));
             return config;

@@ -12,12 +12,14 @@ import java.net.Socket;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyStore;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -70,7 +72,7 @@ public final class HostileImageServer implements AutoCloseable {
     /** Paths requested, in order. */
     public final List<String> paths = new CopyOnWriteArrayList<>();
     private final Map<String, byte[]> cache = new ConcurrentHashMap<>();
-    private final java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+    private final CountDownLatch gate = new CountDownLatch(1);
     /** {@code /gate} requests waiting now. */
     public final AtomicInteger atGate = new AtomicInteger();
 
@@ -319,7 +321,7 @@ public final class HostileImageServer implements AutoCloseable {
     }
 
     private static String rest(String[] parts, int from) {
-        return String.join("/", java.util.Arrays.copyOfRange(parts, from, parts.length));
+        return String.join("/", Arrays.copyOfRange(parts, from, parts.length));
     }
 
     private byte[] file(String name) throws IOException {

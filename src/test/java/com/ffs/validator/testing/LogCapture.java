@@ -1,5 +1,6 @@
 package com.ffs.validator.testing;
 
+import java.util.IllegalFormatException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
@@ -39,7 +40,7 @@ public final class LogCapture extends Handler implements AutoCloseable {
         if (message != null && params != null && params.length > 0 && message.contains("%")) {
             try {
                 message = String.format(message, params);
-            } catch (java.util.IllegalFormatException e) {
+            } catch (IllegalFormatException e) {
                 // Keep the raw pattern; the test still sees it.
             }
         }

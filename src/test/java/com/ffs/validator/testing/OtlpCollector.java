@@ -3,6 +3,7 @@ package com.ffs.validator.testing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -201,6 +202,6 @@ public class OtlpCollector implements QuarkusTestResourceLifecycleManager {
 
     private static String text(Map<Integer, List<byte[]>> fields, int number) {
         List<byte[]> values = fields.get(number);
-        return values == null ? "" : new String(values.getFirst(), java.nio.charset.StandardCharsets.UTF_8);
+        return values == null ? "" : new String(values.getFirst(), StandardCharsets.UTF_8);
     }
 }

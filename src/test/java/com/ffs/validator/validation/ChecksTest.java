@@ -8,6 +8,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import com.ffs.validator.image.IntakeError;
 import com.ffs.validator.validation.ImageResult.FashionResult;
 import com.ffs.validator.validation.ImageResult.NsfwResult;
 
@@ -96,7 +97,7 @@ class ChecksTest {
 
     @Test
     void everyIntakeErrorShouldHaveAStableCode() {
-        for (com.ffs.validator.image.IntakeError e : com.ffs.validator.image.IntakeError.values()) {
+        for (IntakeError e : IntakeError.values()) {
             assertThat(ErrorCode.of(e).name()).isEqualTo(e.name());
         }
     }

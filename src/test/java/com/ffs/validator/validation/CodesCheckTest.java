@@ -13,6 +13,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.ffs.validator.image.AlphaPolicy;
 import com.ffs.validator.image.CheckCopy;
+import com.ffs.validator.image.CodeScanner;
 import com.ffs.validator.image.ImageDecoder;
 import com.ffs.validator.image.RgbImage;
 import com.ffs.validator.testing.PastedCodes;
@@ -26,7 +27,7 @@ class CodesCheckTest {
 
     private static final ImageDecoder DECODER = new ImageDecoder(Long.MAX_VALUE, AlphaPolicy.WHITE);
     /** The default time limit is for a busy server; tests on a shared machine get more. */
-    private static final CodesCheck CHECK = new CodesCheck(new com.ffs.validator.image.CodeScanner(
+    private static final CodesCheck CHECK = new CodesCheck(new CodeScanner(
             Duration.ofSeconds(30)));
     private static final BufferedImage PHOTO = ProductPhotos.shirt(2000, 1500, 21);
 

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -72,7 +73,7 @@ class ExportToolchainTest {
         assertThat(outcomes.get(ModelKind.CLIP).summary()).startsWith("4 images, 4 texts within tolerance");
         assertThat(outcomes.get(ModelKind.SIGLIP).summary()).startsWith("4 images, 4 texts within tolerance");
         assertThat(engine.metadata(ModelKind.SIGLIP).logitScale().orElseThrow()).isCloseTo(117.33,
-                org.assertj.core.data.Offset.offset(1e-3));
+                Offset.offset(1e-3));
     }
 
     @Test
