@@ -65,9 +65,9 @@ public class JobStore {
     /** Stores a job and queues it for execution; {@code sync} jobs (/runsync) keep their result briefly. */
     Job submit(JsonNode input, boolean sync) {
         purgeExpired();
-        if (!room.tryAcquire()) {
-            evictDelivered(1);
-            if (!room.tryAcquire()) {
+        // Concurrent submits may evict the same result: each tries again while delivered results remain.
+        while (!room.tryAcquire()) {
+            if (!evictOldestDelivered()) {
                 throw new StoreFullException(config.maxJobs());
             }
         }
@@ -110,8 +110,8 @@ public class JobStore {
         try {
             outcome = JobSpans.run(job.id, () -> runner.run(job.input, job.control));
         } catch (RuntimeException e) {
-            Log.errorf(e, "Job failed unexpectedly");
-            outcome = JobOutcome.failure("InternalError", "internal error; see the service log");
+            Log.errorf(e, "Job %s failed unexpectedly", job.id);
+            outcome = JobOutcome.failure("InternalError", "internal error; see the service log (job " + job.id + ")");
             job.control.settle();
         }
         if (job.finish(outcome)) {
@@ -126,10 +126,12 @@ public class JobStore {
         jobs.values().stream().filter(j -> j.expired(now)).toList().forEach(this::forget);
     }
 
-    /** Forgets up to {@code count} finished jobs whose result /runsync already returned, oldest first. */
-    private void evictDelivered(int count) {
-        jobs.values().stream().filter(Job::delivered).sorted(Comparator.comparingLong(Job::finishedNanos))
-                .limit(count).toList().forEach(this::forget);
+    /** Forgets the oldest finished job whose result /runsync already returned; false when there is none. */
+    private boolean evictOldestDelivered() {
+        Optional<Job> oldest = jobs.values().stream().filter(Job::delivered)
+                .min(Comparator.comparingLong(Job::finishedNanos));
+        oldest.ifPresent(this::forget);
+        return oldest.isPresent();
     }
 
     /** Removes a job and gives its room back, once, however many threads try. */

@@ -131,6 +131,47 @@ class JobStoreTest {
     }
 
     @Test
+    void shouldMakeRoomForEveryConcurrentSubmitWhileDeliveredResultsRemain() throws Exception {
+        // A full store of results /runsync already returned: every submit finds room, however many arrive at once
+        // (two submitters must not both count on evicting the same result).
+        int max = 16;
+        JobStore s = store(max, false);
+        for (int i = 0; i < max; i++) {
+            JobStore.Job job = s.submit(INPUT, true);
+            finish(job);
+            job.markDelivered();
+        }
+        int threads = 16;
+        CyclicBarrier start = new CyclicBarrier(threads);
+        AtomicInteger refused = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> submitters = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                submitters.add(pool.submit(() -> {
+                    for (int i = 0; i < 50; i++) {
+                        start.await(10, TimeUnit.SECONDS);
+                        try {
+                            JobStore.Job job = s.submit(INPUT, true);
+                            finish(job);
+                            job.markDelivered();
+                        } catch (JobStore.StoreFullException e) {
+                            refused.incrementAndGet();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : submitters) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(refused.get()).as("submits refused although delivered results could make room").isZero();
+    }
+
+    @Test
     void syncJobsShouldCarryTheirPrefix() throws InterruptedException {
         JobStore s = store(4, false);
         assertThat(s.submit(INPUT, true).id).startsWith("sync-");
