@@ -16,6 +16,8 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.resteasy.reactive.RestResponse;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.ffs.validator.validation.ValidationService;
@@ -139,9 +141,11 @@ public abstract class RunPodRoutes {
         JsonNode root;
         try {
             root = body == null || body.isBlank() ? null : mapper.readTree(body);
-        } catch (Exception e) {
-            return new Parsed(null, error(RestResponse.Status.BAD_REQUEST, "body is not valid JSON: "
-                    + e.getMessage().lines().findFirst().orElse("")));
+        } catch (JsonProcessingException e) {
+            // The parser's own words name its classes and settings: the caller gets where the body broke.
+            JsonLocation at = e.getLocation();
+            return new Parsed(null, error(RestResponse.Status.BAD_REQUEST, "body is not valid JSON" + (at == null ? ""
+                    : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")")));
         }
         if (root == null || !root.isObject() || !root.has("input")) {
             return new Parsed(null, error(RestResponse.Status.BAD_REQUEST,

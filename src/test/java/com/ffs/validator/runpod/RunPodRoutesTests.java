@@ -146,6 +146,15 @@ class RunPodRoutesTests {
                 .body("error", containsString("not valid JSON"));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = { "{", "{\"input\": ", "[1,", "{\"input\": {\"images\": [\"a\"}}" })
+    void shouldSayWhereABodyIsBrokenWithoutTheParsersOwnWords(String body) {
+        String error = given().contentType(ContentType.JSON).body(body).post("/run").then().statusCode(400)
+                .extract().path("error");
+        assertThat(error).startsWith("body is not valid JSON").contains("line 1")
+                .doesNotContain("Feature", "com.fasterxml", "Source:", "REDACTED", "Unexpected", "JsonToken");
+    }
+
     @Test
     void shouldReportJobAndWorkerCountsOnHealth() {
         given().contentType(ContentType.JSON).body(Map.of("input", input())).post("/runsync").then()
