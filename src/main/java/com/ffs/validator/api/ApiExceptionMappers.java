@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.ffs.validator.validation.CancelledException;
 import com.ffs.validator.validation.JsonErrors;
 import com.ffs.validator.validation.RequestException;
+import com.ffs.validator.validation.RequestIds;
 import com.ffs.validator.validation.UnavailableException;
 
 import io.quarkus.logging.Log;
@@ -61,8 +62,10 @@ public class ApiExceptionMappers {
             case CancelledException ce -> cancelled(ce);
             case JsonProcessingException json -> invalidJson(json);
             case null, default -> {
-                Log.error("Request failed", e.getCause());
-                yield problem(Problem.of(500, "Internal error", "INTERNAL_ERROR", "see the service log"), null);
+                String id = RequestIds.next();
+                Log.errorf(e.getCause(), "Request failed (request %s)", id);
+                yield problem(Problem.of(500, "Internal error", "INTERNAL_ERROR", "see the service log (request " + id
+                        + ")"), null);
             }
         };
     }

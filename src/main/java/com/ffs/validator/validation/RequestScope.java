@@ -20,6 +20,7 @@ final class RequestScope {
     record Stop(Pending.Cause cause, String reason) {
     }
 
+    private final String id = RequestIds.next();
     private final FetchGroup fetches;
     private final Set<CompletableFuture<?>> queued = ConcurrentHashMap.newKeySet();
     private final List<Runnable> onStop = new CopyOnWriteArrayList<>();
@@ -27,6 +28,11 @@ final class RequestScope {
 
     RequestScope(FetchGroup fetches) {
         this.fetches = fetches;
+    }
+
+    /** The request's id in log lines and in answers about internal failures. */
+    String id() {
+        return id;
     }
 
     FetchGroup fetches() {

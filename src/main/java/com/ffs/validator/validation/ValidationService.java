@@ -223,7 +223,7 @@ public class ValidationService {
             }));
             image.thenCombine(query, (outputs, q) -> evaluate(shown(reference), request, prepared, outputs, q))
                     .whenComplete((r, e) -> result.complete(e == null ? r
-                            : StageSpans.within(trace, () -> failed(shown(reference), unwrap(e)))));
+                            : StageSpans.within(trace, () -> failed(shown(reference), unwrap(e), scope.id()))));
             scope.onStop(() -> {
                 RequestScope.Stop stop = scope.stopReason();
                 if (result.complete(ImageResult.failed(shown(reference), new ImageError(ErrorCode.CANCELLED,
@@ -263,8 +263,8 @@ public class ValidationService {
                 outputs.raster().codes(), null);
     }
 
-    private ImageResult failed(String shown, Throwable e) {
-        ImageError error = imageError(e);
+    private ImageResult failed(String shown, Throwable e, String requestId) {
+        ImageError error = imageError(e, requestId);
         countImage("error", error.code().name());
         // With tracing on, the line carries the request's trace id: the way from a failed image to its trace.
         Log.debugf("Image answered %s: %s", error.code(), error.message());
@@ -299,10 +299,10 @@ public class ValidationService {
                     throw new CompletionException(c);
                 }
                 if (!(cause instanceof IntakeException)) {
-                    Log.errorf(cause, "Reference image failed");
+                    Log.errorf(cause, "Reference image failed (request %s)", scope.id());
                 }
                 String why = cause instanceof IntakeException ie ? ie.error().name() + ": " + ie.getMessage()
-                        : "it could not be processed (see the service log)";
+                        : "it could not be processed (see the service log, request " + scope.id() + ")";
                 throw new CompletionException(new RequestException(RequestException.Code.INVALID_REFERENCE_IMAGE,
                         "reference_image " + shown + " cannot be used: " + why));
             });
@@ -313,7 +313,8 @@ public class ValidationService {
                 (t, r) -> new SimilarityCheck(texts, t, r, scale, metadata.logitBias().orElse(0.0)));
     }
 
-    static ImageError imageError(Throwable e) {
+    /** The answer for an image that failed; internal details go to the log with the request's id, not to the caller. */
+    static ImageError imageError(Throwable e, String requestId) {
         if (e instanceof IntakeException ie) {
             return new ImageError(ErrorCode.of(ie.error()), ie.getMessage());
         }
@@ -321,12 +322,13 @@ public class ValidationService {
             return new ImageError(ErrorCode.CANCELLED, e.getMessage());
         }
         if (e instanceof InferenceException) {
-            Log.errorf(e, "Inference failed");
+            Log.errorf(e, "Inference failed (request %s)", requestId);
             return new ImageError(ErrorCode.INFERENCE_FAILED, "the model failed on this image's batch; the service log "
-                    + "has the details");
+                    + "has the details (request " + requestId + ")");
         }
-        Log.errorf(e, "Unexpected failure while processing an image");
-        return new ImageError(ErrorCode.INTERNAL_ERROR, "internal error; see the service log");
+        Log.errorf(e, "Unexpected failure while processing an image (request %s)", requestId);
+        return new ImageError(ErrorCode.INTERNAL_ERROR, "internal error; see the service log (request " + requestId
+                + ")");
     }
 
     static Throwable unwrap(Throwable e) {
