@@ -121,11 +121,22 @@ class AdmissionControlTest {
         throw new AssertionError("expected a refusal");
     }
 
+    /** 500 ms an image on one run at a time, 10 s of queue time, on the test's clock. */
+    private static AdmissionControl halfSecondImages(FakeClock clock) {
+        return new AdmissionControl(new FakeDevice(500, 0, 0), 256, Duration.ofSeconds(10), clock);
+    }
+
+    /** Gives back the first {@code n} images of a ticket. */
+    private static void release(AdmissionControl.Ticket ticket, int n) {
+        for (int i = 0; i < n; i++) {
+            ticket.release(i);
+        }
+    }
+
     @Test
     void shouldGiveRefusedRequestsTurnsOneAfterAnotherNotTheSameMoment() {
         FakeClock clock = new FakeClock();
-        AdmissionControl control = new AdmissionControl(new FakeDevice(500, 0, 0), 256, Duration.ofSeconds(10),
-                clock);
+        AdmissionControl control = halfSecondImages(clock);
         AdmissionControl.Ticket first = control.admitNow(20, NSFW);
         // 10 s admitted; each refused 8-image request is 4 s of work: they are told to come back one after another,
         // when the work ahead of each (the admitted and the earlier refused ones) has drained enough.
@@ -135,9 +146,7 @@ class AdmissionControlTest {
 
         // At 4 s, 8 images (4 s) have finished: the first refused request comes back and is admitted.
         clock.advance(Duration.ofSeconds(4));
-        for (int i = 0; i < 8; i++) {
-            first.release(i);
-        }
+        release(first, 8);
         control.admitNow(8, NSFW);
         assertThat(control.images()).isEqualTo(20);
     }
@@ -145,16 +154,13 @@ class AdmissionControlTest {
     @Test
     void shouldKeepRoomPromisedToRefusedRequestsFromNewcomers() {
         FakeClock clock = new FakeClock();
-        AdmissionControl control = new AdmissionControl(new FakeDevice(500, 0, 0), 256, Duration.ofSeconds(10),
-                clock);
+        AdmissionControl control = halfSecondImages(clock);
         AdmissionControl.Ticket first = control.admitNow(20, NSFW);
         assertThat(retryAfter(control, 8)).isEqualTo(Duration.ofSeconds(4));
         assertThat(retryAfter(control, 8)).isEqualTo(Duration.ofSeconds(8));
 
         clock.advance(Duration.ofSeconds(4));
-        for (int i = 0; i < 16; i++) {
-            first.release(i);
-        }
+        release(first, 16);
         // 2 s admitted. The first refused request comes back: admitted (6 s).
         control.admitNow(8, NSFW);
         // A newcomer alone would fit (6 + 4 = 10 s), but the second refused request is due within the queue time and
@@ -174,13 +180,10 @@ class AdmissionControlTest {
     @Test
     void shouldForgetATurnNobodyCameBackFor() {
         FakeClock clock = new FakeClock();
-        AdmissionControl control = new AdmissionControl(new FakeDevice(500, 0, 0), 256, Duration.ofSeconds(10),
-                clock);
+        AdmissionControl control = halfSecondImages(clock);
         AdmissionControl.Ticket first = control.admitNow(20, NSFW);
         assertThat(retryAfter(control, 8)).isEqualTo(Duration.ofSeconds(4));
-        for (int i = 0; i < 16; i++) {
-            first.release(i);
-        }
+        release(first, 16);
         // Its caller never comes back: once the grace has passed, a newcomer is not held back by that turn.
         clock.advance(Duration.ofSeconds(4).plus(AdmissionControl.APPOINTMENT_GRACE).plusMillis(1));
         control.admitNow(8, NSFW);
