@@ -236,35 +236,7 @@ class InferenceEngineTest {
         }
 
         public Overrides nsfw() {
-            return new Overrides() {
-                public Optional<String> imageGraph() {
-                    return Optional.empty();
-                }
-
-                public Optional<String> imageInput() {
-                    return Optional.of(nsfwInput);
-                }
-
-                public Optional<String> imageOutput() {
-                    return Optional.empty();
-                }
-
-                public Optional<String> textGraph() {
-                    return Optional.empty();
-                }
-
-                public Optional<String> textInput() {
-                    return Optional.empty();
-                }
-
-                public Optional<String> textMaskInput() {
-                    return Optional.empty();
-                }
-
-                public Optional<String> textOutput() {
-                    return Optional.empty();
-                }
-            };
+            return new ModelDirectoryTest.ImageInputOverride(Optional.of(nsfwInput));
         }
     }
 }

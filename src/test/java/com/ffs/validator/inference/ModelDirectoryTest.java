@@ -22,12 +22,11 @@ class ModelDirectoryTest {
     @TempDir
     Path root;
 
-    static final ModelsConfig.Overrides NONE = new ModelsConfig.Overrides() {
-        public Optional<String> imageGraph() {
-            return Optional.empty();
-        }
+    static final ModelsConfig.Overrides NONE = new ImageInputOverride(Optional.empty());
 
-        public Optional<String> imageInput() {
+    /** Per-model overrides that rename the image input at most. */
+    record ImageInputOverride(Optional<String> imageInput) implements ModelsConfig.Overrides {
+        public Optional<String> imageGraph() {
             return Optional.empty();
         }
 
@@ -50,7 +49,7 @@ class ModelDirectoryTest {
         public Optional<String> textOutput() {
             return Optional.empty();
         }
-    };
+    }
 
     @Test
     void shouldReadTheDemoLayout() {
