@@ -219,14 +219,15 @@ final class AdmissionControl {
                 appointments.poll();
                 return take(work);
             }
-            if (waiting.isEmpty() && !turnDue && fits(work, promisedWithinQueueTime(now))) {
+            long promised = turnDue ? 0 : promisedWithinQueueTime(now);
+            if (waiting.isEmpty() && !turnDue && fits(work, promised)) {
                 return take(work);
             }
             if (turnDue) {
                 // The work ahead has not drained as expected: the turn stays, and the caller tries again soon.
-                throw refusal(work, waiting.isEmpty() ? null : Refusal.EXPECTED_WAIT, now, false);
+                throw refusal(work, waiting.isEmpty() ? null : Refusal.EXPECTED_WAIT, now, false, 0);
             }
-            throw refusal(work, waiting.isEmpty() ? null : Refusal.EXPECTED_WAIT, now, true);
+            throw refusal(work, waiting.isEmpty() ? null : Refusal.EXPECTED_WAIT, now, true, promised);
         }
     }
 
@@ -263,7 +264,7 @@ final class AdmissionControl {
                 return CompletableFuture.completedFuture(take(work));
             }
             if (waiting.size() >= MAX_WAITING) {
-                throw refusal(work, Refusal.QUEUE_FULL, clock.getAsLong(), false);
+                throw refusal(work, Refusal.QUEUE_FULL, clock.getAsLong(), false, 0);
             }
             waiting.add(new Waiter(work, ticket));
         }
@@ -340,10 +341,11 @@ final class AdmissionControl {
 
     /**
      * The refusal, with the time until the request could be admitted; with {@code book} the request gets a turn after
-     * those already booked, and that is its Retry-After.
+     * those already booked, and that is its Retry-After. Its expected wait counts the {@code promised} device time of
+     * turns it would queue behind.
      */
-    private Refused refusal(Work work, Refusal forced, long now, boolean book) {
-        long expected = expectedNanos(work);
+    private Refused refusal(Work work, Refusal forced, long now, boolean book, long promised) {
+        long expected = expectedNanos(work) + promised / Math.max(1, costs.parallelism());
         Refusal reason = forced != null ? forced
                 : images + work.images > maxImages ? Refusal.IMAGE_CAP : Refusal.EXPECTED_WAIT;
         long untilAdmitted;

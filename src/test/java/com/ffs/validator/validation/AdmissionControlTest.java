@@ -166,7 +166,12 @@ class AdmissionControlTest {
         // A newcomer alone would fit (6 + 4 = 10 s), but the second refused request is due within the queue time and
         // was promised that room: the newcomer gets a turn after it.
         clock.advance(Duration.ofMillis(100));
-        assertThat(retryAfter(control, 8)).isGreaterThanOrEqualTo(Duration.ofSeconds(4));
+        assertThatThrownBy(() -> control.admitNow(8, NSFW)).isInstanceOfSatisfying(AdmissionControl.Refused.class,
+                r -> {
+                    // Its expected wait counts the turn it would queue behind: 6 + 4 + 4 s, over the queue time.
+                    assertThat(r.expectedWait()).isEqualTo(Duration.ofSeconds(14));
+                    assertThat(r.retryAfter()).isGreaterThanOrEqualTo(Duration.ofSeconds(4));
+                });
         assertThat(control.images()).isEqualTo(12);
 
         // The second comes back on time and finds its room.
