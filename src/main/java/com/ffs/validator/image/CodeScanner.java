@@ -2,12 +2,14 @@ package com.ffs.validator.image;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
 
+import com.google.zxing.BarcodeFormat;
 import com.google.zxing.Binarizer;
 import com.google.zxing.BinaryBitmap;
 import com.google.zxing.DecodeHintType;
@@ -19,12 +21,14 @@ import com.google.zxing.ReaderException;
 import com.google.zxing.Result;
 import com.google.zxing.ResultPoint;
 import com.google.zxing.ResultPointCallback;
+import com.google.zxing.WriterException;
 import com.google.zxing.aztec.AztecReader;
 import com.google.zxing.common.BitArray;
 import com.google.zxing.common.BitMatrix;
 import com.google.zxing.common.HybridBinarizer;
 import com.google.zxing.datamatrix.DataMatrixReader;
 import com.google.zxing.qrcode.QRCodeReader;
+import com.google.zxing.qrcode.QRCodeWriter;
 import com.google.zxing.qrcode.detector.FinderPattern;
 
 /**
@@ -104,6 +108,37 @@ public final class CodeScanner {
         long copyScan = 2 * pixels + pixels / 8 + pixels / 16 + pixels / 32;
         long zoomScan = 6 * zoom + zoom / 8 + 2 * SampledResize.scratchBytes(ZOOM_SIDE, ZOOM_SIDE);
         return copyScan + zoomScan + (1 << 20);
+    }
+
+    /** What the warm-up's code says. */
+    static final String WARM_UP_TEXT = "https://warm-up.invalid/";
+
+    /**
+     * Scans a code of its own once, so that the first callers' scans do not spend their time limit loading and
+     * compiling the readers (a cold first scan can take longer than the limit). Run at start-up.
+     */
+    public CodeScan warmUp() {
+        BitMatrix code;
+        try {
+            code = new QRCodeWriter().encode(WARM_UP_TEXT, BarcodeFormat.QR_CODE, 0, 0);
+        } catch (WriterException e) {
+            throw new IllegalStateException("the warm-up code cannot be written", e);
+        }
+        int module = 6;
+        int side = (code.getWidth() + 8) * module;
+        byte[] pixels = new byte[side * side * 3];
+        Arrays.fill(pixels, (byte) 255);
+        for (int y = 0; y < code.getHeight(); y++) {
+            for (int x = 0; x < code.getWidth(); x++) {
+                if (code.get(x, y)) {
+                    for (int dy = 0; dy < module; dy++) {
+                        int row = ((y + 4) * module + dy) * side;
+                        Arrays.fill(pixels, (row + (x + 4) * module) * 3, (row + (x + 5) * module) * 3, (byte) 0);
+                    }
+                }
+            }
+        }
+        return scan(new RgbImage(side, side, pixels));
     }
 
     /** The codes in {@code image}, a decoded raster. */

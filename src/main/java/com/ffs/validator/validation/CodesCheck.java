@@ -42,6 +42,11 @@ public class CodesCheck {
         return results(scan(image, copy));
     }
 
+    /** Scans a code of the scanner's own once, at start-up: a cold first scan can run past the time limit. */
+    public void warmUp() {
+        scanner.warmUp();
+    }
+
     /** The scan alone, which also says whether it ran to the end ({@link CodeScan#complete()}). */
     public CodeScan scan(RgbImage image, RgbImage copy) {
         return scanner.scan(image, copy);

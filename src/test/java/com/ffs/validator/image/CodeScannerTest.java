@@ -24,6 +24,14 @@ class CodeScannerTest {
     private static final CodeScanner UNHURRIED = new CodeScanner(Duration.ofNanos(1), () -> 0);
 
     @Test
+    void shouldWarmUpOnACodeOfItsOwnThatItReads() {
+        // At start-up, so that the first callers' scans do not spend their time limit loading and compiling the reader.
+        CodeScan warm = new CodeScanner(Duration.ofSeconds(30)).warmUp();
+        assertThat(warm.complete()).isTrue();
+        assertThat(warm.codes()).singleElement().satisfies(c -> assertThat(c.text()).isEqualTo(CodeScanner.WARM_UP_TEXT));
+    }
+
+    @Test
     void aQrCodeShouldBeFoundWithItsText() {
         BufferedImage photo = PastedCodes.paste(ProductPhotos.shirt(1600, 1200, 1), PastedCodes.qr(
                 "https://example.com/shop"), 2, 0.2, 17, 0.75, 0.3);
