@@ -66,7 +66,7 @@ final class RunPodEndpoint implements Backend {
             running.add(id);
             if (closed) {
                 // Accepted while close() was cancelling the others: cancel it too (best effort, as there).
-                http.post(URI.create(base + "/cancel/" + id), Map.of());
+                cancel(id);
             }
             CompletableFuture<List<ObjectNode>> result = new CompletableFuture<>();
             poll(id, FIRST_POLL, System.nanoTime(), result);
@@ -141,12 +141,16 @@ final class RunPodEndpoint implements Backend {
         return describe;
     }
 
+    private CompletableFuture<HttpJson.Reply> cancel(String id) {
+        return http.post(URI.create(base + "/cancel/" + id), Map.of());
+    }
+
     /** Cancels jobs still running (they would run on, billed, for no one), then stops. */
     @Override
     public void close() {
         closed = true;
         List<CompletableFuture<HttpJson.Reply>> cancels = running.stream()
-                .map(id -> http.post(URI.create(base + "/cancel/" + id), Map.of())).toList();
+                .map(this::cancel).toList();
         try {
             CompletableFuture.allOf(cancels.toArray(CompletableFuture[]::new))
                     .get(CANCEL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
