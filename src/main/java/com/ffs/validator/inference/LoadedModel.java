@@ -45,6 +45,9 @@ final class LoadedModel implements AutoCloseable {
     private final OrtSession.RunOptions runOptions;
     private final BatchProbe probe;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final MeterRegistry registry;
+    /** Removed on close: the registry keeps the first gauge of a name, which would read this batcher once gone. */
+    private final Gauge queueDepth;
     /** This model's measured device time per image. */
     final ServiceRate rate = new ServiceRate();
 
@@ -87,6 +90,15 @@ final class LoadedModel implements AutoCloseable {
                     runTimer.record(runNanos, TimeUnit.NANOSECONDS);
                     waitTimer.record(queueNanos, TimeUnit.NANOSECONDS);
                 }, batching.completions());
+        this.registry = batching.registry();
+        try {
+            this.queueDepth = Gauge.builder(MetricNames.QUEUE_DEPTH, batcher, DynamicBatcher::queued)
+                    .tag(MetricNames.TAG_MODEL, tag).register(registry);
+        } catch (RuntimeException | Error e) {
+            // The caller closes what it opened; the batcher's threads are this constructor's.
+            batcher.close();
+            throw e;
+        }
     }
 
     /**
@@ -112,8 +124,6 @@ final class LoadedModel implements AutoCloseable {
             runOptions = sessions.batchRunOptions();
             model = new LoadedModel(dir, sessions.provider().label(), image, input, output, text, runOptions,
                     batching);
-            Gauge.builder(MetricNames.QUEUE_DEPTH, model.batcher, DynamicBatcher::queued)
-                    .tag(MetricNames.TAG_MODEL, kind.id()).register(batching.registry());
             return model;
         } catch (RuntimeException | Error e) {
             if (model != null) {
@@ -219,6 +229,7 @@ final class LoadedModel implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        registry.remove(queueDepth);
         try {
             batcher.close();
         } finally {

@@ -16,10 +16,12 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import com.ffs.validator.testing.ImageServerTestResource;
 import com.ffs.validator.testing.PastedCodes;
 import com.ffs.validator.testing.ProductPhotos;
 import com.ffs.validator.testing.Readiness;
 
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
@@ -29,6 +31,8 @@ import io.restassured.response.Response;
  * RunPod routes; an unknown check is a 400 listing the valid ones; {@code action} and {@code checks} do not mix.
  */
 @QuarkusTest
+// Serves no images from the resource; it only shares the application of the other tests that do.
+@WithTestResource(ImageServerTestResource.class)
 class ChecksRequestTests {
 
     @BeforeEach

@@ -12,7 +12,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 import com.ffs.validator.testing.HostileImageServer;
+import com.ffs.validator.testing.ImageServerTestResource;
 
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
@@ -23,6 +25,8 @@ import io.restassured.response.Response;
  * slots for a second request's image on another machine.
  */
 @QuarkusTest
+// Serves no images from the resource; it only shares the application of the other tests that do.
+@WithTestResource(ImageServerTestResource.class)
 class FairnessTests {
 
     @Test

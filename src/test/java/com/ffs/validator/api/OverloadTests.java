@@ -29,10 +29,9 @@ import com.ffs.validator.testing.ImageServerTestResource;
 import com.ffs.validator.testing.Readiness;
 import com.ffs.validator.validation.ServiceAdmission;
 
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
-import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 
@@ -42,14 +41,21 @@ import io.restassured.response.Response;
  */
 @QuarkusTest
 @WithTestResource(ImageServerTestResource.class)
-@TestProfile(OverloadTests.CapOnly.class)
+@WithTestResource(OverloadTests.CapOnly.class)
 class OverloadTests {
 
-    /** The image cap is what binds here: a queue time no load of this machine reaches. */
-    public static class CapOnly implements QuarkusTestProfile {
+    /**
+     * The image cap is what binds here: a queue time no load of this machine reaches. Runtime configuration from a test
+     * resource, not a test profile, so that the application is restarted, not built again.
+     */
+    public static class CapOnly implements QuarkusTestResourceLifecycleManager {
         @Override
-        public Map<String, String> getConfigOverrides() {
+        public Map<String, String> start() {
             return Map.of("validator.request.max-queue-time", "1h");
+        }
+
+        @Override
+        public void stop() {
         }
     }
 

@@ -76,7 +76,9 @@ class PublicMessagesTests {
                 images() + "/status/500",
                 images() + "/images/formats/truncated.jpg",
                 images() + "/images/formats/not-an-image.html",
-                "http://10.0.0.1/a.png",
+                // Tests may fetch private addresses, so the refusal of one is tested in ImageFetcherTest; here an
+                // unroutable address would only wait out the connect timeout.
+                "http://[::1]:" + closedPort + "/a.png",
                 "ftp://example.com/a.png",
                 "data:image/png;base64,!!!",
                 "http://nowhere.invalid/a.png"));

@@ -28,15 +28,16 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.ffs.validator.testing.ImageServer;
+import com.ffs.validator.testing.ImageServerTestResource;
+import com.ffs.validator.testing.KeysTestResource;
 import com.ffs.validator.validation.Admission;
 import com.ffs.validator.validation.ImageResult;
 import com.ffs.validator.validation.ValidationRequest;
 import com.ffs.validator.validation.ValidationService;
 
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
-import io.quarkus.test.junit.TestProfile;
 
 /**
  * bulk against the demo models, in this process and through a running service (its native API and its RunPod-style
@@ -44,19 +45,14 @@ import io.quarkus.test.junit.TestProfile;
  * malformed lines and a refused key.
  */
 @QuarkusTest
-@TestProfile(BulkServiceTests.WithKey.class)
+@WithTestResource(ImageServerTestResource.class)
+@WithTestResource(KeysTestResource.class)
 class BulkServiceTests {
 
-    static final String KEY = "bulk-test-key-1";
+    static final String KEY = KeysTestResource.BULK;
     private static final Offset<Double> TOLERANCE = within(1e-5);
 
     /** An API key on the service, and a small request limit to refuse. */
-    public static class WithKey implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("validator.api.keys", KEY, "validator.request.max-images", "8");
-        }
-    }
 
     private static ImageServer images;
 

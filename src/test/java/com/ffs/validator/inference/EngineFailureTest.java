@@ -14,6 +14,7 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 import com.ffs.validator.metrics.MetricNames;
 import com.ffs.validator.testing.LogCapture;
@@ -29,6 +30,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
  * The engine when the device fails while models load: loading ends, with the cause, instead of waiting forever.
  * Every wait here is bounded, so a deadlock fails the test instead of hanging the build.
  */
+// Looks at the JVM's threads by name: no other test class may run beside it.
+@Isolated
 class EngineFailureTest {
 
     private static final long BOUND_SECONDS = 30;

@@ -19,13 +19,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 import com.ffs.validator.image.Preprocessor;
 import com.ffs.validator.image.RgbImage;
+import com.ffs.validator.metrics.MetricNames;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /** The engine on generated models, without Quarkus: loading, inference through the batcher, text towers, errors. */
+// Looks at the JVM's threads by name: no other test class may run beside it.
+@Isolated
 class InferenceEngineTest {
 
     @TempDir
@@ -79,6 +83,20 @@ class InferenceEngineTest {
 
         float[] siglip = infer(ModelKind.SIGLIP, solid(10, 20, 30));
         assertThat(siglip).hasSize(768);
+    }
+
+    @Test
+    void closingShouldTakeTheModelsQueueGaugesOutOfTheRegistry() throws Exception {
+        // Quarkus hands every application of a JVM the same global registry, where the first gauge of a name wins: a
+        // closed model's gauge left there would stand in for the next one's, reading a batcher that is gone.
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        engine = new InferenceEngine(TestConfigs.models(dir.resolve("unused"), true), TestConfigs.cpu(), registry);
+        engine.load();
+        assertThat(registry.find(MetricNames.QUEUE_DEPTH).gauges()).hasSize(3);
+
+        engine.close();
+
+        assertThat(registry.find(MetricNames.QUEUE_DEPTH).gauges()).isEmpty();
     }
 
     @Test

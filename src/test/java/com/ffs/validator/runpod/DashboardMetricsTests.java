@@ -25,8 +25,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.ffs.validator.testing.ImageServerTestResource;
 import com.ffs.validator.testing.Readiness;
 
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 
 /**
@@ -36,7 +36,8 @@ import io.restassured.http.ContentType;
  * with good, failing and cancelled images, and a job whose first result post is refused.
  */
 @QuarkusTest
-@TestProfile(QueueWorkerTestProfile.class)
+@WithTestResource(ImageServerTestResource.class)
+@WithTestResource(FakeRunPodQueueTestResource.class)
 class DashboardMetricsTests {
 
     static final Path DASHBOARD = Path.of("k8s/components/grafana-dashboard/ffs-validator.json");

@@ -2,11 +2,16 @@ package com.ffs.validator.runpod;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.HashMap;
 import java.util.Map;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
-/** Starts a {@link FakeRunPodQueue} and hands its URL templates to the application as RunPod's variables. */
+/**
+ * Starts a {@link FakeRunPodQueue} and hands its URL templates to the application as RunPod's variables, with the
+ * queue worker switched on: four slots and short backoffs, so that retry tests stay quick. Runtime configuration from
+ * a test resource, not a test profile, so that the application is restarted, not built again.
+ */
 public class FakeRunPodQueueTestResource implements QuarkusTestResourceLifecycleManager {
 
     static final String API_KEY = "rpa_test-key";
@@ -22,7 +27,15 @@ public class FakeRunPodQueueTestResource implements QuarkusTestResourceLifecycle
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return queue.environment(WORKER_ID, PING_INTERVAL_MS);
+        Map<String, String> config = new HashMap<>(queue.environment(WORKER_ID, PING_INTERVAL_MS));
+        config.putAll(Map.of(
+                "validator.runpod.worker", "true",
+                "validator.runpod.concurrency", "4",
+                "validator.runpod.backoff-initial", "50ms",
+                "validator.runpod.backoff-max", "400ms",
+                "validator.runpod.post-attempts", "4",
+                "validator.runpod.drain-timeout", "10s"));
+        return config;
     }
 
     /** The running fake. */
@@ -34,6 +47,17 @@ public class FakeRunPodQueueTestResource implements QuarkusTestResourceLifecycle
     public void stop() {
         if (queue != null) {
             queue.close();
+        }
+    }
+
+    /** One job at a time with a short deadline, for tests of deadlines and stop signals. */
+    public static class OneSlot extends FakeRunPodQueueTestResource {
+        @Override
+        public Map<String, String> start() {
+            Map<String, String> config = new HashMap<>(super.start());
+            config.put("validator.runpod.concurrency", "1");
+            config.put("validator.runpod.job-timeout", "2s");
+            return config;
         }
     }
 }

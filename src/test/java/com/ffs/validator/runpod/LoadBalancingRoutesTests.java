@@ -11,8 +11,8 @@ import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 
 /**
@@ -20,7 +20,7 @@ import io.restassured.http.ContentType;
  * and /status are refused with a pointer to the routes that answer in one request.
  */
 @QuarkusTest
-@TestProfile(LoadBalancingTestProfile.class)
+@WithTestResource(LoadBalancingTestResource.class)
 class LoadBalancingRoutesTests {
 
     @ParameterizedTest

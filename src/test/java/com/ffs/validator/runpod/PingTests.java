@@ -11,19 +11,19 @@ import org.junit.jupiter.api.Test;
 import com.ffs.validator.validation.ValidationService;
 
 import io.quarkus.test.InjectMock;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.TestProfile;
 
 /** RunPod's load-balancer health contract on the HTTP port and on PORT_HEALTH: 204 loading, 200 ready, 503 failed. */
 @QuarkusTest
-@TestProfile(LoadBalancingTestProfile.class)
+@WithTestResource(LoadBalancingTestResource.class)
 class PingTests {
 
     @InjectMock
     ValidationService service;
 
     private static String healthPort() {
-        return "http://127.0.0.1:" + LoadBalancingTestProfile.HEALTH_PORT + "/ping";
+        return "http://127.0.0.1:" + LoadBalancingTestResource.HEALTH_PORT + "/ping";
     }
 
     @Test
@@ -52,7 +52,7 @@ class PingTests {
 
     @Test
     void shouldServeOnlyTheHealthPathOnTheHealthPort() {
-        given().get("http://127.0.0.1:" + LoadBalancingTestProfile.HEALTH_PORT + "/v1/validate").then()
+        given().get("http://127.0.0.1:" + LoadBalancingTestResource.HEALTH_PORT + "/v1/validate").then()
                 .statusCode(404);
     }
 }

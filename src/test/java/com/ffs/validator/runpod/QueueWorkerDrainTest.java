@@ -14,6 +14,7 @@ import java.util.function.Function;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,6 +25,8 @@ import com.ffs.validator.validation.ValidationResponse;
  * their results before it returns, aborts the open long-poll, fails what the grace period cannot cover, and fails a
  * job that overruns its deadline.
  */
+// Looks at the JVM's worker threads by name: no other test with a worker may run beside it.
+@ResourceLock(QueueWorkerTest.WORKER_THREADS)
 class QueueWorkerDrainTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);

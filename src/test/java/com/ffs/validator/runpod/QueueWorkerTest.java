@@ -14,6 +14,10 @@ import java.util.function.Function;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,10 +25,17 @@ import com.ffs.validator.runpod.FakeRunPodQueue.Call;
 import com.ffs.validator.validation.ValidationResponse;
 
 /**
- * The queue worker with stand-in jobs (no models) against the fake queue: takes without a usable job, job deadlines
- * and the slots they hold, and a take loop that dies.
+ * The queue worker with stand-in jobs (no models) against the fake queue: takes without a usable job, the waits after
+ * empty answers, rate limits and errors, job deadlines and the slots they hold, and a take loop that dies.
  */
+// Its tests run side by side, each with its own fake queue and worker, but never beside a test that looks at the
+// JVM's worker threads by name.
+@ResourceLock(value = QueueWorkerTest.WORKER_THREADS, mode = ResourceAccessMode.READ)
+@Execution(ExecutionMode.CONCURRENT)
 class QueueWorkerTest {
+
+    /** Shared by tests that start workers; held alone by tests that look at worker threads by name. */
+    static final String WORKER_THREADS = "runpod-worker-threads";
 
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -123,6 +134,68 @@ class QueueWorkerTest {
                     .isGreaterThanOrEqualTo(Duration.ofMillis(200).toNanos());
         }
         assertThat(queue.posts("after-empty")).hasSize(1);
+    }
+
+    @Test
+    void takesAnswered204Or400ShouldCountAsNoJobAndA429ShouldBeWaitedOut() throws Exception {
+        worker(new TestRunPodConfig(1, Duration.ofMinutes(1), Duration.ofSeconds(5)), input -> OK, ready(), () -> {
+        });
+        queue.answerNextTakes(204, 400, 429);
+        queue.enqueue("after-429", Map.of());
+        worker.start();
+
+        queue.awaitResult("after-429", WAIT);
+
+        List<Call> takes = queue.takes();
+        assertThat(takes.subList(0, 3)).extracting(Call::status).containsExactly(204, 400, 429);
+        assertThat(takes.get(3).nanos() - takes.get(2).nanos()).as("Retry-After: 1 is honoured")
+                .isGreaterThanOrEqualTo(Duration.ofMillis(950).toNanos());
+        assertThat(takes.get(3).status()).isEqualTo(200);
+        assertThat(takes.get(3).body()).contains("after-429");
+    }
+
+    @Test
+    void takeErrorsShouldBeFollowedByGrowingBackoffsNeverASpin() throws Exception {
+        TestRunPodConfig config = new TestRunPodConfig(1, Duration.ofMinutes(1), Duration.ofSeconds(5));
+        config.backoffInitial = Duration.ofMillis(50);
+        config.backoffMax = Duration.ofMillis(400);
+        worker(config, input -> OK, ready(), () -> {
+        });
+        queue.answerNextTakes(500, 500, 500, 500, 500, 500);
+        queue.enqueue("after-errors", Map.of());
+        worker.start();
+
+        queue.awaitResult("after-errors", WAIT);
+
+        List<Call> takes = queue.takes();
+        assertThat(takes.subList(0, 6)).extracting(Call::status).containsOnly(500);
+        // Waits are drawn from the upper half of 50, 100, 200, 400, 400, 400 ms.
+        for (int i = 1; i <= 6; i++) {
+            assertThat(takes.get(i).nanos() - takes.get(i - 1).nanos()).isGreaterThanOrEqualTo(
+                    Duration.ofMillis(25).toNanos());
+        }
+        assertThat(takes.get(6).nanos() - takes.get(0).nanos()).isGreaterThanOrEqualTo(
+                Duration.ofMillis(775).toNanos());
+    }
+
+    @Test
+    void emptyAnswersThatComeBackAtOnceShouldBeFollowedByAPause() throws Exception {
+        worker(new TestRunPodConfig(1, Duration.ofMinutes(1), Duration.ofSeconds(5)), input -> OK, ready(), () -> {
+        });
+        queue.hold(Duration.ZERO);
+        worker.start();
+
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (queue.takes().size() < 5) {
+            assertThat(System.nanoTime()).as("five takes").isLessThan(deadline);
+            Thread.sleep(10);
+        }
+        List<Call> takes = queue.takes().subList(0, 5);
+        // Empty answers without a long-poll are followed by 0.2-1 s pauses, never a spin.
+        for (int i = 1; i < takes.size(); i++) {
+            assertThat(takes.get(i).nanos() - takes.get(i - 1).nanos()).as("pause before take %d", i)
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(200).toNanos());
+        }
     }
 
     @Test

@@ -18,12 +18,16 @@ import com.ffs.validator.testing.ImageServer;
 import com.ffs.validator.testing.ImageServerTestResource;
 import com.ffs.validator.testing.Readiness;
 
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.TestProfile;
 
-/** The queue worker against an in-process RunPod queue: takes, batches, results, errors, retries, heartbeats. */
+/**
+ * The queue worker in the service against an in-process RunPod queue: takes, batches, results, errors, retries,
+ * heartbeats. The take loop's waits (empty answers, rate limits, take errors) are tested in {@link QueueWorkerTest}.
+ */
 @QuarkusTest
-@TestProfile(QueueWorkerTestProfile.class)
+@WithTestResource(ImageServerTestResource.class)
+@WithTestResource(FakeRunPodQueueTestResource.class)
 class QueueWorkerTests {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -188,65 +192,5 @@ class QueueWorkerTests {
         });
         queue.awaitPing(p -> p.nanos() > result.nanos() && !p.query().containsKey("job_id"), WAIT,
                 "a heartbeat without job ids after the job");
-    }
-
-    @Test
-    void shouldTreat204And400AsNoJobAndWaitAfter429() {
-        queue.answerNextTakes(204, 400, 429);
-        queue.awaitScriptedTakesUsed(WAIT);
-        String id = jobId("after-429");
-        queue.enqueue(id, validate(image("blue.png")));
-
-        queue.awaitResult(id, WAIT);
-
-        List<Call> takes = queue.takes();
-        Call limited = takes.stream().filter(c -> c.status() == 429).reduce((a, b) -> b).orElseThrow();
-        Call next = takes.get(takes.indexOf(limited) + 1);
-        assertThat(next.nanos() - limited.nanos()).as("Retry-After: 1 is honoured")
-                .isGreaterThanOrEqualTo(Duration.ofMillis(950).toNanos());
-        Call job = takes.stream().filter(c -> c.body() != null && c.body().contains(id)).findFirst().orElseThrow();
-        assertThat(job.status()).isEqualTo(200);
-    }
-
-    @Test
-    void shouldBackOffOnTakeErrorsAndNeverSpin() {
-        queue.hold(Duration.ZERO);
-        int before = queue.takes().size();
-        queue.answerNextTakes(500, 500, 500, 500, 500, 500);
-        queue.awaitScriptedTakesUsed(WAIT);
-        String id = jobId("after-errors");
-        queue.enqueue(id, validate(image("blue.png")));
-        queue.awaitResult(id, WAIT);
-
-        List<Call> takes = queue.takes().subList(before, queue.takes().size());
-        int first = 0;
-        while (takes.get(first).status() != 500) {
-            first++;
-        }
-        assertThat(takes.subList(first, first + 6)).extracting(Call::status).containsOnly(500);
-        // Waits are drawn from the upper half of 50, 100, 200, 400, 400, 400 ms.
-        for (int i = first + 1; i <= first + 6; i++) {
-            assertThat(takes.get(i).nanos() - takes.get(i - 1).nanos()).isGreaterThanOrEqualTo(
-                    Duration.ofMillis(25).toNanos());
-        }
-        assertThat(takes.get(first + 6).nanos() - takes.get(first).nanos())
-                .isGreaterThanOrEqualTo(Duration.ofMillis(775).toNanos());
-    }
-
-    @Test
-    void shouldPauseAfterEmptyAnswersThatComeBackAtOnce() {
-        queue.hold(Duration.ZERO);
-        int before = queue.takes().size();
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (queue.takes().size() < before + 5) {
-            assertThat(System.nanoTime()).as("five more takes").isLessThan(deadline);
-            Thread.onSpinWait();
-        }
-        List<Call> takes = queue.takes().subList(before, before + 5);
-        // Empty answers without a long-poll are followed by 0.2-1 s pauses, never a spin.
-        for (int i = 1; i < takes.size(); i++) {
-            assertThat(takes.get(i).nanos() - takes.get(i - 1).nanos()).as("pause before take %d", i)
-                    .isGreaterThanOrEqualTo(Duration.ofMillis(200).toNanos());
-        }
     }
 }

@@ -13,33 +13,18 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.ffs.validator.testing.ImageServerTestResource;
+import com.ffs.validator.testing.KeysTestResource;
 import com.ffs.validator.testing.Readiness;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
-import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 
 /** With validator.api.keys set, API routes need a Bearer key; health stays open; keys never reach the log. */
 @QuarkusTest
-@TestProfile(ApiKeysTests.WithKeys.class)
 @WithTestResource(ImageServerTestResource.class)
+@WithTestResource(KeysTestResource.class)
 class ApiKeysTests {
-
-    static final String LOG = "target/api-keys-test.log";
-
-    /** Two keys, and the log written to a file so the test can read it. */
-    public static class WithKeys implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            // Everything the service logs at DEBUG, except the test's own HTTP client (it runs in this JVM).
-            return Map.of("validator.api.keys", "alpha-key-123,beta-key-456",
-                    "quarkus.log.file.enabled", "true", "quarkus.log.file.path", LOG,
-                    "quarkus.log.level", "DEBUG", "quarkus.log.file.level", "DEBUG",
-                    "quarkus.log.category.\"org.apache.http\".level", "INFO");
-        }
-    }
 
     @BeforeEach
     void ready() {
@@ -96,9 +81,10 @@ class ApiKeysTests {
         Readiness.management().get("/health/ready").then().statusCode(200);
         given().header("Authorization", "Bearer alpha-key-123").contentType(ContentType.JSON).body(body())
                 .post("/v1/validate").then().statusCode(200);
-        String log = Files.readString(Path.of(LOG));
+        String log = Files.readString(Path.of(KeysTestResource.LOG));
         assertThat(log).contains("DEBUG");
         assertThat(log).contains("API keys required");
-        assertThat(log).doesNotContain("alpha-key-123").doesNotContain("beta-key-456");
+        assertThat(log).doesNotContain(KeysTestResource.ALPHA).doesNotContain(KeysTestResource.BETA)
+                .doesNotContain(KeysTestResource.BULK);
     }
 }

@@ -3,13 +3,21 @@ package com.ffs.validator.testing;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.zip.Adler32;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 
@@ -28,8 +36,52 @@ public final class HostileImages {
     private HostileImages() {
     }
 
-    /** Every hostile file by name, in a stable order. */
+    /**
+     * Every hostile file by name, in a stable order. Generating them takes seconds (a 64 MP JPEG is encoded), so they
+     * are kept under {@code target/} in a folder named for this class's bytes: a change here makes a new set.
+     */
     public static Map<String, byte[]> all() {
+        Path folder = Path.of("target", "hostile-images", classDigest());
+        Path names = folder.resolve("names");
+        try {
+            if (Files.isRegularFile(names)) {
+                Map<String, byte[]> files = new LinkedHashMap<>();
+                for (String name : Files.readAllLines(names)) {
+                    files.put(name, Files.readAllBytes(folder.resolve(name)));
+                }
+                return files;
+            }
+            Map<String, byte[]> files = generate();
+            Files.createDirectories(folder);
+            for (Map.Entry<String, byte[]> file : files.entrySet()) {
+                writeAtomically(folder.resolve(file.getKey()), file.getValue());
+            }
+            // Written last: its presence says that the set is complete.
+            writeAtomically(names, String.join("\n", files.keySet()).getBytes(StandardCharsets.UTF_8));
+            return files;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String classDigest() {
+        try (InputStream in = HostileImages.class.getResourceAsStream("HostileImages.class")) {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(in.readAllBytes()), 0, 8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Tests running side by side may write the same file: each writes its own and moves it into place. */
+    private static void writeAtomically(Path target, byte[] bytes) throws IOException {
+        Path temporary = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".part");
+        Files.write(temporary, bytes);
+        Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static Map<String, byte[]> generate() {
         Map<String, byte[]> files = new LinkedHashMap<>();
         files.put("png-1785714x1-grey", greyPng(1_785_714, 1));
         files.put("png-1x1785714-grey", greyPng(1, 1_785_714));
@@ -92,23 +144,63 @@ public final class HostileImages {
         return out.toByteArray();
     }
 
-    /** zlib data of {@code block} repeated {@code times}, deflated as it goes (the input never exists whole). */
+    /**
+     * zlib data of {@code block} repeated {@code times}. Compressing every copy of a 1 GiB bomb takes seconds, so about
+     * 1 MiB of copies is compressed with a full flush, which resets the compressor, and that output is repeated: the
+     * stream is still valid, and its Adler-32 still covers every byte.
+     */
     private static byte[] deflate(byte[] block, long times) {
-        Deflater deflater = new Deflater(Deflater.BEST_SPEED);
+        int perRun = Math.max(1, (1 << 20) / block.length);
+        byte[] run = new byte[perRun * block.length];
+        for (int i = 0; i < perRun; i++) {
+            System.arraycopy(block, 0, run, i * block.length, block.length);
+        }
+        Deflater deflater = new Deflater(Deflater.BEST_SPEED, true);
+        Adler32 adler = new Adler32();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buffer = new byte[64 * 1024];
-        for (long i = 0; i < times; i++) {
-            deflater.setInput(block);
-            while (!deflater.needsInput()) {
-                out.write(buffer, 0, deflater.deflate(buffer));
+        out.writeBytes(new byte[] { 0x78, 0x01 });
+        byte[] compressedRun = null;
+        for (long i = 0; i < times / perRun; i++) {
+            // The first run and the second are compressed: from the second on, each starts from a reset compressor.
+            if (i < 2) {
+                ByteArrayOutputStream one = new ByteArrayOutputStream();
+                deflater.setInput(run);
+                compress(deflater, one);
+                flush(deflater, one);
+                compressedRun = one.toByteArray();
             }
+            out.writeBytes(compressedRun);
+            adler.update(run);
+        }
+        for (long i = 0; i < times % perRun; i++) {
+            deflater.setInput(block);
+            compress(deflater, out);
+            adler.update(block);
         }
         deflater.finish();
+        byte[] buffer = new byte[64 * 1024];
         while (!deflater.finished()) {
             out.write(buffer, 0, deflater.deflate(buffer));
         }
         deflater.end();
+        out.writeBytes(ByteBuffer.allocate(4).putInt((int) adler.getValue()).array());
         return out.toByteArray();
+    }
+
+    private static void compress(Deflater deflater, ByteArrayOutputStream out) {
+        byte[] buffer = new byte[64 * 1024];
+        while (!deflater.needsInput()) {
+            out.write(buffer, 0, deflater.deflate(buffer));
+        }
+    }
+
+    private static void flush(Deflater deflater, ByteArrayOutputStream out) {
+        byte[] buffer = new byte[64 * 1024];
+        int n;
+        do {
+            n = deflater.deflate(buffer, 0, buffer.length, Deflater.FULL_FLUSH);
+            out.write(buffer, 0, n);
+        } while (n == buffer.length);
     }
 
     private static void chunk(ByteArrayOutputStream out, String type, byte[] data) {
