@@ -88,6 +88,9 @@ class QueueWorkerDeadlineTests {
         queue.enqueue(stopped, nsfw(images.heldImage("formats/red.png")));
         queue.enqueue(next, nsfw(images.image("formats/green.png")));
         queue.awaitTaken(stopped, WAIT);
+        // A stop signal is heard for a job the worker holds: one that a heartbeat names.
+        queue.awaitPing(p -> p.query().getOrDefault("job_id", "").contains(stopped), WAIT,
+                "a heartbeat naming " + stopped);
 
         queue.stopJob(stopped);
 

@@ -109,6 +109,8 @@ class QueueWorkerDrainTest {
         worker.start();
         queue.enqueue("stuck-1", Map.of());
         queue.awaitTaken("stuck-1", WAIT);
+        // The fake has answered the take; the job is in flight once the worker has read that answer.
+        QueueWorkerTest.awaitInFlight(worker, "stuck-1");
 
         worker.drain();
 

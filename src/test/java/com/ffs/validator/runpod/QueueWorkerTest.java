@@ -96,6 +96,18 @@ class QueueWorkerTest {
         }
     }
 
+    /**
+     * Waits until the worker holds {@code jobId}. The fake counts a job as taken once it has answered the take; the
+     * worker holds it (and hears stop signals for it) only once it has read that answer.
+     */
+    static void awaitInFlight(QueueWorker worker, String jobId) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!worker.jobIds().contains(jobId)) {
+            assertThat(System.nanoTime()).as("job %s in flight", jobId).isLessThan(deadline);
+            Thread.sleep(5);
+        }
+    }
+
     private static QueueWorker.Service ready() {
         return QueueWorker.service(() -> true, Optional::empty);
     }
@@ -253,6 +265,7 @@ class QueueWorkerTest {
         queue.enqueue("next-1", Map.of());
         worker.start();
         queue.awaitTaken("stopped-1", WAIT);
+        awaitInFlight(worker, "stopped-1");
 
         queue.stopJob("stopped-1");
 

@@ -176,6 +176,9 @@ class RunPodWorkerIT {
         queue.enqueue("stopped-2", Map.of("action", "nsfw", "images",
                 List.of(images.heldImage("formats/red.png"))));
         queue.awaitTaken("stopped-2", Duration.ofSeconds(30));
+        // A stop signal is heard for a job the worker holds: one that a heartbeat names.
+        queue.awaitPing(p -> p.query().getOrDefault("job_id", "").contains("stopped-2"), Duration.ofSeconds(10),
+                "a heartbeat naming stopped-2");
         queue.stopJob("stopped-2");
         queue.enqueue("late-3", Map.of("action", "nsfw", "images", List.of(images.heldImage("formats/red.png"))));
         JsonNode late = FakeRunPodQueue.parse(queue.awaitResult("late-3", Duration.ofSeconds(30)).body());
