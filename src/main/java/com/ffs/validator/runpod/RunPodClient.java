@@ -80,6 +80,13 @@ final class RunPodClient implements AutoCloseable {
     private volatile HttpClient takeClient = newClient();
     private volatile HttpClient stopClient = newClient();
     private volatile boolean pollsAborted;
+    /** The take in progress, if any. Guarded by this. */
+    private OpenTake openTake;
+
+    /** A take in progress: whether its answer (status and headers) has begun to arrive. Guarded by the client. */
+    private static final class OpenTake {
+        private boolean answering;
+    }
 
     /** @param productVersion this service's version, for {@code User-Agent: ffs-validator/<version> (...)} */
     RunPodClient(ObjectMapper mapper, String apiKey, String productVersion, Duration takeTimeout) {
@@ -90,18 +97,41 @@ final class RunPodClient implements AutoCloseable {
         this.takeTimeout = takeTimeout;
     }
 
-    /** One long-poll job take. Blocks up to the take timeout; {@link #abortPolls()} ends it early. */
+    /**
+     * One long-poll job take. Blocks up to the take timeout; {@link #abortPolls()} ends it early, unless its answer has
+     * begun to arrive: then RunPod has handed its jobs to this worker, and the take is let finish.
+     */
     Take take(URI uri) throws InterruptedException {
-        HttpClient client = takeClient;
+        HttpClient client;
+        OpenTake open = new OpenTake();
+        synchronized (this) {
+            if (pollsAborted) {
+                return new Take.Failed("job take not sent: the worker is stopping");
+            }
+            client = takeClient;
+            openTake = open;
+        }
         HttpResponse<String> response;
         try {
-            response = client.send(request(uri, takeTimeout).GET().build(), HttpResponse.BodyHandlers.ofString());
+            response = client.send(request(uri, takeTimeout).GET().build(), info -> {
+                synchronized (RunPodClient.this) {
+                    open.answering = true;
+                }
+                return HttpResponse.BodyHandlers.ofString().apply(info);
+            });
         } catch (HttpTimeoutException e) {
             return new Take.NoJob("no job within the take timeout");
         } catch (IOException e) {
             // A frozen-and-revived worker (FlashBoot) may hold dead keep-alive connections: start afresh.
             renewTake(client);
             return new Take.Failed("job take failed: " + e);
+        } finally {
+            synchronized (this) {
+                openTake = null;
+                if (pollsAborted) {
+                    client.shutdownNow();
+                }
+            }
         }
         int status = response.statusCode();
         if (status == 204 || status == 400) {
@@ -203,11 +233,25 @@ final class RunPodClient implements AutoCloseable {
         return new StopPoll.Stop(List.copyOf(ids));
     }
 
+    /** Whether a take is in progress whose answer has begun to arrive. */
+    synchronized boolean takeAnswerArriving() {
+        return openTake != null && openTake.answering;
+    }
+
+    /** Whether {@link #abortPolls()} has run. */
+    boolean pollsAborted() {
+        return pollsAborted;
+    }
+
     /** Aborts the long-polls in progress (take, stop channel) and any later ones: used once, on shutdown. */
     synchronized void abortPolls() {
         pollsAborted = true;
-        takeClient.shutdownNow();
         stopClient.shutdownNow();
+        // A take whose answer is arriving holds jobs RunPod has handed out: aborting it would lose them. It ends by
+        // itself, shortly, and shuts its client then.
+        if (openTake == null || !openTake.answering) {
+            takeClient.shutdownNow();
+        }
     }
 
     /**

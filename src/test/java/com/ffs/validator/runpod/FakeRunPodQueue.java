@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
@@ -81,6 +82,8 @@ final class FakeRunPodQueue implements AutoCloseable {
     private final List<Call> pings = new CopyOnWriteArrayList<>();
     private final List<Call> unauthorized = new CopyOnWriteArrayList<>();
     private volatile Duration hold = Duration.ofMillis(500);
+    /** When set, the next take that hands out jobs sends its headers, then waits for the second latch. */
+    private volatile CountDownLatch[] splitAnswer;
 
     FakeRunPodQueue(String apiKey) throws IOException {
         this.apiKey = apiKey;
@@ -146,6 +149,14 @@ final class FakeRunPodQueue implements AutoCloseable {
     /** The next takes answer 200 with these JSON bodies at once (e.g. {@code {}}), before jobs are served again. */
     void answerNextTakesWith(String... bodies) {
         takeAnswers.addAll(List.of(bodies));
+    }
+
+    /**
+     * The next take that hands out jobs answers in two parts: its status and headers, then {@code headersSent} opens;
+     * its body once {@code sendBody} opens. The jobs are handed out when the headers are sent.
+     */
+    void splitNextJobAnswer(CountDownLatch headersSent, CountDownLatch sendBody) {
+        splitAnswer = new CountDownLatch[] { headersSent, sendBody };
     }
 
     /** Asks the worker to stop {@code jobId} through the stop channel, as RunPod does when a job is cancelled. */
@@ -327,6 +338,24 @@ final class FakeRunPodQueue implements AutoCloseable {
         boolean batch = call.path().contains("/job-take-batch/");
         String answer = batch ? "[" + String.join(",", handed) + "]" : handed.getFirst();
         takes.add(call.answered(answer, 200));
+        CountDownLatch[] split = splitAnswer;
+        splitAnswer = null;
+        if (split != null) {
+            byte[] bytes = answer.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, bytes.length);
+            exchange.getResponseBody().flush();
+            split[0].countDown();
+            try {
+                split[1].await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+            return;
+        }
         try {
             send(exchange, 200, "application/json", answer);
         } catch (IOException e) {

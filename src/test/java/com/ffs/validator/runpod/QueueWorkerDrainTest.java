@@ -101,6 +101,36 @@ class QueueWorkerDrainTest {
     }
 
     @Test
+    void aJobWhoseTakeAnswerIsArrivingWhenTheDrainBeginsShouldStillRunAndBeAnswered() throws Exception {
+        QueueWorker worker = worker(new TestRunPodConfig(1, Duration.ofMinutes(1), Duration.ofSeconds(10)),
+                input -> OK, () -> {
+                });
+        CountDownLatch headersSent = new CountDownLatch(1);
+        CountDownLatch sendBody = new CountDownLatch(1);
+        queue.splitNextJobAnswer(headersSent, sendBody);
+        worker.start();
+        queue.enqueue("arriving-1", Map.of());
+        assertThat(headersSent.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!client.takeAnswerArriving()) {
+            assertThat(System.nanoTime()).as("the worker reads the take's answer").isLessThan(deadline);
+            Thread.sleep(5);
+        }
+
+        // RunPod has handed the job out: the drain aborts the long-polls but lets this answer arrive.
+        CompletableFuture<Void> drained = CompletableFuture.runAsync(worker::drain);
+        while (!client.pollsAborted()) {
+            assertThat(System.nanoTime()).as("the drain aborted the long-polls").isLessThan(deadline);
+            Thread.sleep(5);
+        }
+        sendBody.countDown();
+        drained.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+        assertThat(queue.accepted("arriving-1")).as("the job is answered").isPresent();
+        assertThat(FakeRunPodQueue.parse(queue.accepted("arriving-1").orElseThrow().body()).has("output")).isTrue();
+    }
+
+    @Test
     void shouldPostAnErrorForAJobTheGracePeriodCannotCover() throws Exception {
         CountDownLatch never = new CountDownLatch(1);
         QueueWorker worker = worker(new TestRunPodConfig(1, Duration.ofMinutes(1), Duration.ofMillis(500)),
