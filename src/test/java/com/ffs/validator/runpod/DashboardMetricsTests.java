@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.ffs.validator.metrics.MetricNames;
 import com.ffs.validator.testing.ImageServerTestResource;
 import com.ffs.validator.testing.Readiness;
 
@@ -53,8 +54,11 @@ class DashboardMetricsTests {
         Readiness.await();
         traffic();
 
-        Map<String, Set<String>> exported = exported(Readiness.management().get("/metrics").then().statusCode(200)
-                .extract().asString());
+        String exposition = Readiness.management().get("/metrics").then().statusCode(200).extract().asString();
+        Map<String, Set<String>> exported = exported(exposition);
+        // The gauges read this application, not one that ran before it in this JVM (Quarkus keeps the registry).
+        assertThat(exposition).contains(MetricNames.IMAGES_CAPACITY.replace('.', '_') + " "
+                + (double) FakeRunPodQueueTestResource.MAX_IN_FLIGHT_IMAGES);
         List<String> queries = queries(new ObjectMapper().readTree(Files.readString(DASHBOARD)));
         assertThat(queries).hasSizeGreaterThan(20);
         for (String query : queries) {

@@ -17,6 +17,7 @@ public class FakeRunPodQueueTestResource implements QuarkusTestResourceLifecycle
     static final String API_KEY = "rpa_test-key";
     static final String WORKER_ID = "worker-1";
     static final long PING_INTERVAL_MS = 200;
+    static final int MAX_IN_FLIGHT_IMAGES = 200;
 
     private static FakeRunPodQueue queue;
 
@@ -34,7 +35,9 @@ public class FakeRunPodQueueTestResource implements QuarkusTestResourceLifecycle
                 "validator.runpod.backoff-initial", "50ms",
                 "validator.runpod.backoff-max", "400ms",
                 "validator.runpod.post-attempts", "4",
-                "validator.runpod.drain-timeout", "10s"));
+                "validator.runpod.drain-timeout", "10s",
+                // Not the default: the metrics test checks that the capacity gauge reads this application's value.
+                "validator.request.max-in-flight-images", Integer.toString(MAX_IN_FLIGHT_IMAGES)));
         return config;
     }
 
