@@ -1,5 +1,6 @@
 package com.ffs.validator.api;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 import io.netty.channel.ChannelFuture;
@@ -17,6 +18,30 @@ import io.vertx.core.net.impl.ConnectionBase;
 final class CallerConnection {
 
     private CallerConnection() {
+    }
+
+    /**
+     * The answer to hand Quarkus REST for a request whose work {@code leave} stops: {@code leave} runs when the caller
+     * closes its connection first, whether the close is seen here or Quarkus REST cancels the answer it was handed (it
+     * does when it sees the close first). The answer is a copy of {@code result}: a cancel of the request's own result
+     * would end the watch and leave the work running.
+     */
+    static <T> CompletionStage<T> answer(HttpServerRequest request, CompletableFuture<T> result, Runnable leave) {
+        CompletableFuture<T> answer = new CompletableFuture<>();
+        result.whenComplete((value, error) -> {
+            if (error != null) {
+                answer.completeExceptionally(error);
+            } else {
+                answer.complete(value);
+            }
+        });
+        answer.whenComplete((value, error) -> {
+            if (answer.isCancelled()) {
+                leave.run();
+            }
+        });
+        watch(request, result, leave);
+        return answer;
     }
 
     /**

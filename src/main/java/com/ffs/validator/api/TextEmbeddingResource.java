@@ -50,8 +50,7 @@ public class TextEmbeddingResource {
     public CompletionStage<TextEmbeddingResponse> embed(TextEmbeddingRequest request,
             @Context HttpServerRequest http) {
         Pending<TextEmbeddingResponse> pending = service.embed(request);
-        CallerConnection.watch(http, pending.result(),
+        return CallerConnection.answer(http, pending.result(),
                 () -> pending.cancel(Pending.Cause.DISCONNECT, "the caller closed the connection"));
-        return pending.result();
     }
 }

@@ -51,8 +51,7 @@ public class ValidateResource {
             @Context HttpServerRequest http) {
         Pending<ValidationResponse> pending = service.submit(request, Admission.REJECT_WHEN_BUSY);
         // A caller that closes its connection first takes its images out of every queue.
-        CallerConnection.watch(http, pending.result(),
+        return CallerConnection.answer(http, pending.result(),
                 () -> pending.cancel(Pending.Cause.DISCONNECT, "the caller closed the connection"));
-        return pending.result();
     }
 }
