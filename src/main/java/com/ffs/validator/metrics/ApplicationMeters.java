@@ -8,9 +8,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 
 /**
- * Takes this service's meters out of the registry when the application stops. Quarkus's registry outlives one
- * application (a dev-mode live reload, the restarts between test classes), and it keeps the first meter of a name: a
- * gauge left there would go on reading the stopped application's objects in place of the next application's.
+ * Takes this service's meters out of the registry when the application stops. The Quarkus applications that tests
+ * start one after another in a JVM share Micrometer's global registry, which keeps the first meter of a name: a gauge
+ * left there would go on reading a stopped application's objects in place of the running one's. (A dev-mode live
+ * reload starts with a fresh registry.)
  */
 @Singleton
 public class ApplicationMeters {

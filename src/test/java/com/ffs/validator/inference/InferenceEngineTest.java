@@ -87,7 +87,7 @@ class InferenceEngineTest {
 
     @Test
     void closingShouldTakeTheModelsQueueGaugesOutOfTheRegistry() throws Exception {
-        // Quarkus hands every application of a JVM the same global registry, where the first gauge of a name wins: a
+        // The Quarkus applications tests start in one JVM share one registry, where the first gauge of a name wins: a
         // closed model's gauge left there would stand in for the next one's, reading a batcher that is gone.
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         engine = new InferenceEngine(TestConfigs.models(dir.resolve("unused"), true), TestConfigs.cpu(), registry);

@@ -16,7 +16,7 @@ class ApplicationMetersTest {
 
     @Test
     void aStoppedApplicationsGaugesShouldLeaveSoThatTheNextOnesAreRead() {
-        // One registry for two applications in a row, as Quarkus keeps it across a live reload or a test restart.
+        // One registry for two applications in a row, as for the Quarkus applications tests start in one JVM.
         MeterRegistry registry = new SimpleMeterRegistry();
         AtomicInteger first = new AtomicInteger(3);
         Gauge.builder(MetricNames.IMAGES_IN_FLIGHT, first, AtomicInteger::get).register(registry);

@@ -56,7 +56,7 @@ class DashboardMetricsTests {
 
         String exposition = Readiness.management().get("/metrics").then().statusCode(200).extract().asString();
         Map<String, Set<String>> exported = exported(exposition);
-        // The gauges read this application, not one that ran before it in this JVM (Quarkus keeps the registry).
+        // The gauges read this application, not one that ran before it in this JVM (they share one registry).
         assertThat(exposition).contains(MetricNames.IMAGES_CAPACITY.replace('.', '_') + " "
                 + (double) FakeRunPodQueueTestResource.MAX_IN_FLIGHT_IMAGES);
         List<String> queries = queries(new ObjectMapper().readTree(Files.readString(DASHBOARD)));
