@@ -110,6 +110,8 @@ final class QueueWorker {
     private final Runnable exitAfterFatal;
     private final Heartbeat heartbeat;
     private final Map<String, InFlightJob> inFlight = new ConcurrentHashMap<>();
+    /** Stops that arrived before their jobs: at most 1,024 ids, each kept 10 minutes. */
+    private final EarlyStops earlyStops = new EarlyStops(1024, Duration.ofMinutes(10), System::nanoTime);
     private final Object slots = new Object();
     private final CountDownLatch stopSignal = new CountDownLatch(1);
     private final CountDownLatch takeLoopDone = new CountDownLatch(1);
@@ -250,6 +252,11 @@ final class QueueWorker {
     }
 
     private void accept(QueueJob taken) {
+        if (earlyStops.take(taken.id())) {
+            withRequestId(taken.id(), () -> Log.infof("Job stopped by RunPod before it arrived: not run, no result "
+                    + "is posted"));
+            return;
+        }
         InFlightJob job = new InFlightJob(taken.id(), taken.input());
         if (inFlight.putIfAbsent(job.id, job) != null) {
             Log.warnf("Job %s was handed out again while it runs here; the second copy is ignored", job.id);
@@ -305,7 +312,9 @@ final class QueueWorker {
     private void stop(String jobId) {
         InFlightJob job = inFlight.get(jobId);
         if (job == null) {
-            Log.debugf("Stop signal for job %s, which is not running here", jobId);
+            // Its take answer may still be on the way: remembered, so that the job is not run when it arrives.
+            Log.debugf("Stop signal for job %s, which is not running here (yet)", jobId);
+            earlyStops.add(jobId);
             return;
         }
         if (!job.answered.compareAndSet(false, true)) {

@@ -280,6 +280,43 @@ class QueueWorkerTest {
     }
 
     @Test
+    void aStopSignalThatOvertakesItsJobShouldKeepTheJobFromRunning() throws Exception {
+        AtomicInteger ran = new AtomicInteger();
+        worker(new TestRunPodConfig(1, Duration.ofMinutes(1), Duration.ofSeconds(5)), input -> {
+            ran.incrementAndGet();
+            return OK;
+        }, ready(), () -> {
+        });
+        CountDownLatch headersSent = new CountDownLatch(1);
+        CountDownLatch sendBody = new CountDownLatch(1);
+        queue.splitNextJobAnswer(headersSent, sendBody);
+        worker.start();
+        queue.enqueue("overtaken-1", Map.of());
+        assertThat(headersSent.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+
+        // RunPod stops the job while its take answer is still arriving: the stop reaches the worker first.
+        queue.stopJob("overtaken-1");
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        int answered = -1;
+        while (answered < 0 || queue.stopPolls().size() <= answered) {
+            assertThat(System.nanoTime()).as("the worker reads the stop and polls again").isLessThan(deadline);
+            List<Call> polls = queue.stopPolls();
+            for (int i = 0; answered < 0 && i < polls.size(); i++) {
+                if (polls.get(i).body() != null && polls.get(i).body().contains("overtaken-1")) {
+                    answered = i + 1;
+                }
+            }
+            Thread.sleep(5);
+        }
+        sendBody.countDown();
+        queue.enqueue("next-1", Map.of());
+        queue.awaitResult("next-1", WAIT);
+
+        assertThat(ran.get()).as("jobs run: only the next one").isEqualTo(1);
+        assertThat(queue.posts("overtaken-1")).as("nothing is posted for a stopped job").isEmpty();
+    }
+
+    @Test
     void aStopChannelThatIsNotOfferedShouldBeAskedForRarely() throws Exception {
         worker(new TestRunPodConfig(1, Duration.ofMinutes(1), Duration.ofSeconds(5)), input -> OK, ready(),
                 () -> {
