@@ -105,12 +105,8 @@ class QueueWorkerDrainTest {
         QueueWorker worker = worker(new TestRunPodConfig(1, Duration.ofMinutes(1), Duration.ofSeconds(10)),
                 input -> OK, () -> {
                 });
-        CountDownLatch headersSent = new CountDownLatch(1);
         CountDownLatch sendBody = new CountDownLatch(1);
-        queue.splitNextJobAnswer(headersSent, sendBody);
-        worker.start();
-        queue.enqueue("arriving-1", Map.of());
-        assertThat(headersSent.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        QueueWorkerTest.startWithAnswerHeld(worker, queue, "arriving-1", sendBody);
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (!client.takeAnswerArriving()) {
             assertThat(System.nanoTime()).as("the worker reads the take's answer").isLessThan(deadline);

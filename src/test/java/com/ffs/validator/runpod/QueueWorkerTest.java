@@ -108,6 +108,19 @@ class QueueWorkerTest {
         }
     }
 
+    /**
+     * Starts {@code worker} and hands it {@code jobId} in a take answer whose body waits for {@code sendBody}; returns
+     * once the answer's headers are sent.
+     */
+    static void startWithAnswerHeld(QueueWorker worker, FakeRunPodQueue queue, String jobId, CountDownLatch sendBody)
+            throws InterruptedException {
+        CountDownLatch headersSent = new CountDownLatch(1);
+        queue.splitNextJobAnswer(headersSent, sendBody);
+        worker.start();
+        queue.enqueue(jobId, Map.of());
+        assertThat(headersSent.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the take answer's headers").isTrue();
+    }
+
     private static QueueWorker.Service ready() {
         return QueueWorker.service(() -> true, Optional::empty);
     }
@@ -287,12 +300,8 @@ class QueueWorkerTest {
             return OK;
         }, ready(), () -> {
         });
-        CountDownLatch headersSent = new CountDownLatch(1);
         CountDownLatch sendBody = new CountDownLatch(1);
-        queue.splitNextJobAnswer(headersSent, sendBody);
-        worker.start();
-        queue.enqueue("overtaken-1", Map.of());
-        assertThat(headersSent.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        startWithAnswerHeld(worker, queue, "overtaken-1", sendBody);
 
         // RunPod stops the job while its take answer is still arriving: the stop reaches the worker first.
         queue.stopJob("overtaken-1");
