@@ -48,7 +48,7 @@ final class CallerConnection {
      * Runs {@code onClose} once, on the event loop, if the request's connection closes before {@code answered}
      * completes; the watch is dropped with the answer, so a kept-alive connection collects no listeners.
      */
-    static void watch(HttpServerRequest request, CompletionStage<?> answered, Runnable onClose) {
+    private static void watch(HttpServerRequest request, CompletionStage<?> answered, Runnable onClose) {
         if (!(request.connection() instanceof ConnectionBase connection)) {
             Log.debugf("Cannot watch a %s for its caller leaving", request.connection().getClass().getSimpleName());
             return;
